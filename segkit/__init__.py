@@ -1,16 +1,36 @@
-"""segkit: contact management and segmentation; segments are data, compiled to polars."""
+"""segkit: contact management and segmentation; segments are data, compiled to polars.
+
+>>> import segkit as sk
+>>> rule = sk.field("country").is_in(["US", "CA"]) & sk.did("purchase", within_days=90)
+>>> sk.Segment(rule, name="North American buyers").describe()
+'country is US or CA, and purchased in the last 90 days'
+"""
 
 from segkit.data import Dataset, ValidationReport, read_dataset, write_dataset
+from segkit.engine import Explanation, count_many, evaluate_many
 from segkit.errors import DataError, SegkitError, SegmentError
+from segkit.segment import Segment
+from segkit.spec import Validation, all_of, any_of, did, field, in_segment, not_
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DataError",
     "Dataset",
+    "Explanation",
     "SegkitError",
+    "Segment",
     "SegmentError",
+    "Validation",
     "ValidationReport",
+    "all_of",
+    "any_of",
+    "count_many",
+    "did",
+    "evaluate_many",
+    "field",
+    "in_segment",
+    "not_",
     "read_dataset",
     "write_dataset",
 ]

@@ -9,6 +9,7 @@ Nothing is half-loaded: every table is read and checked before a Dataset is retu
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -158,10 +159,8 @@ def _candidates(s: pl.Series) -> list[tuple[str, pl.Series]]:
     if dts:
         cands.append(("datetime", pl.select(pl.coalesce(dts)).to_series()))
     if s.drop_nulls().str.starts_with("[").all():
-        try:
+        with contextlib.suppress(pl.exceptions.PolarsError):
             cands.append(("list", s.str.json_decode(pl.List(pl.String))))
-        except pl.exceptions.PolarsError:
-            pass
     return cands
 
 

@@ -1,0 +1,1 @@
+"""Compilers from the rule tree to query engines (polars today; SQL later)."""

@@ -1,0 +1,502 @@
+"""Compile rule trees into one polars lazy plan.
+
+Every rule becomes a boolean expression over the contacts frame, never null. Event conditions
+are joins and aggregations, not row filters: all the event conditions of all the segments being
+evaluated share one pass over the events, one ``group_by(contact_id)`` computing every measure,
+and one join back to the contacts. Identical predicates and measures are computed once.
+
+Dispatch is one table keyed by node type (``_RULES``); a node type it does not cover fails
+loudly.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from segkit.data.dataset import Dataset
+from segkit.errors import SegmentError
+from segkit.spec.io import MEASURE_KIND
+from segkit.spec.nodes import (
+    MISSING,
+    All,
+    AnyOf,
+    Between,
+    Event,
+    Field,
+    LastDays,
+    Not,
+    Rule,
+    SegmentRef,
+)
+from segkit.spec.operators import ALIASES, NUMERIC, TEMPORAL, Kind, parse_iso
+
+MEASURE_PREFIX = "__segkit_m"
+PRED_PREFIX = "__segkit_p"
+US = pl.Datetime("us")
+
+
+# -- kinds --------------------------------------------------------------------------------------
+
+
+def kind_of(dtype: pl.DataType) -> Kind:
+    """How the segment format sees a polars column type."""
+    if dtype.is_integer():
+        return Kind.INT
+    if dtype.is_float() or isinstance(dtype, pl.Decimal):
+        return Kind.FLOAT
+    if isinstance(dtype, pl.String | pl.Categorical | pl.Enum):
+        return Kind.STRING
+    if isinstance(dtype, pl.Boolean):
+        return Kind.BOOL
+    if isinstance(dtype, pl.Datetime):
+        return Kind.DATETIME
+    if isinstance(dtype, pl.Date):
+        return Kind.DATE
+    if isinstance(dtype, pl.List) and isinstance(
+        dtype.inner, pl.String | pl.Categorical | pl.Enum | pl.Null
+    ):
+        return Kind.LIST
+    return Kind.OTHER
+
+
+def kinds_of(schema: Mapping[str, pl.DataType]) -> dict[str, Kind]:
+    return {name: kind_of(dtype) for name, dtype in schema.items()}
+
+
+# -- as_of --------------------------------------------------------------------------------------
+
+
+def resolve_as_of(as_of: Any = None) -> _dt.datetime:
+    """The evaluation instant as a naive UTC datetime.
+
+    None is now (UTC); naive datetimes are UTC; aware ones are converted; a date is its midnight;
+    a string is parsed as ISO-8601.
+    """
+    if as_of is None:
+        return _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
+    if isinstance(as_of, str):
+        parsed = parse_iso(as_of)
+        if parsed is None:
+            raise ValueError(f"as_of={as_of!r} is not an ISO date or datetime")
+        as_of = parsed
+    if isinstance(as_of, _dt.datetime):
+        if as_of.tzinfo is not None:
+            as_of = as_of.astimezone(_dt.UTC).replace(tzinfo=None)
+        return as_of
+    if isinstance(as_of, _dt.date):
+        return _dt.datetime.combine(as_of, _dt.time())
+    raise TypeError(f"as_of must be a datetime, date or ISO string, found {type(as_of).__name__}")
+
+
+def _instant(value: str) -> _dt.date | _dt.datetime:
+    """An ISO value as a date (date-only) or a naive UTC datetime."""
+    parsed = parse_iso(value)
+    assert parsed is not None, value  # checked when the document was parsed
+    if isinstance(parsed, _dt.datetime) and parsed.tzinfo is not None:
+        parsed = parsed.astimezone(_dt.UTC).replace(tzinfo=None)
+    return parsed
+
+
+def _is_date_only(v: _dt.date | _dt.datetime) -> bool:
+    return not isinstance(v, _dt.datetime)
+
+
+# -- columns ------------------------------------------------------------------------------------
+
+
+def column(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A column as the compiler compares it: categoricals as strings, datetimes as naive UTC."""
+    col = pl.col(name)
+    if isinstance(dtype, pl.Categorical | pl.Enum):
+        return col.cast(pl.String)
+    if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Categorical | pl.Enum):
+        return col.cast(pl.List(pl.String))
+    if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
+        return col.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    return col
+
+
+def _lower(values: list[str]) -> list[str]:
+    """Lower-case literals with the same function polars applies to the column."""
+    return pl.Series(values, dtype=pl.String).str.to_lowercase().to_list()
+
+
+# -- field conditions ---------------------------------------------------------------------------
+
+
+def field_condition(node: Field, col: pl.Expr, kind: Kind, as_of: _dt.datetime) -> pl.Expr:
+    """The boolean expression of one field condition, never null."""
+    op = ALIASES.get(node.op, node.op)
+    value = list(node.value) if isinstance(node.value, tuple) else node.value
+    if op == "is_empty":
+        return _is_empty(col, kind)
+    if op == "is_not_empty":
+        return ~_is_empty(col, kind)
+    try:
+        build = _BY_KIND[kind]
+    except KeyError:  # pragma: no cover - validation rejects these first
+        raise SegmentError("rule", f"{node.field!r} has a type no operator supports") from None
+    return build(op, value, col, as_of).fill_null(False)
+
+
+def _is_empty(col: pl.Expr, kind: Kind) -> pl.Expr:
+    if kind == Kind.STRING:
+        return col.is_null() | (col == "").fill_null(True)
+    if kind == Kind.LIST:
+        return col.is_null() | (col.list.len() == 0).fill_null(True)
+    return col.is_null()
+
+
+def _in(col: pl.Expr, values: list, eq: Callable[[pl.Expr, Any], pl.Expr]) -> pl.Expr:
+    if not values:
+        return pl.lit(False)
+    return pl.any_horizontal([eq(col, v) for v in values])
+
+
+def _string(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
+    lc = col.str.to_lowercase()
+    if op in ("in", "not_in"):
+        hit = lc.is_in(pl.Series(_lower(value), dtype=pl.String)) if value else pl.lit(False)
+        return hit if op == "in" else col.is_not_null() & ~hit
+    (v,) = _lower([value])
+    if op == "eq":
+        return lc == v
+    if op == "ne":
+        return lc != v
+    if op == "contains":
+        return lc.str.contains(v, literal=True)
+    if op == "not_contains":
+        return ~lc.str.contains(v, literal=True)
+    if op == "starts_with":
+        return lc.str.starts_with(v)
+    if op == "ends_with":
+        return lc.str.ends_with(v)
+    raise _uncovered(op, Kind.STRING)
+
+
+_CMP: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
+    "eq": lambda c, v: c == v,
+    "ne": lambda c, v: c != v,
+    "lt": lambda c, v: c < v,
+    "le": lambda c, v: c <= v,
+    "gt": lambda c, v: c > v,
+    "ge": lambda c, v: c >= v,
+}
+
+
+def _number(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
+    if op in _CMP:
+        return _CMP[op](col, pl.lit(value))
+    if op == "between":
+        lo, hi = value
+        return (col >= pl.lit(lo)) & (col <= pl.lit(hi))
+    if op in ("in", "not_in"):
+        hit = _in(col, value, lambda c, v: c == pl.lit(v))
+        return hit if op == "in" else col.is_not_null() & ~hit
+    raise _uncovered(op, Kind.FLOAT)
+
+
+def _boolean(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
+    if op in ("eq", "ne"):
+        return _CMP[op](col, pl.lit(value))
+    if op in ("in", "not_in"):
+        hit = _in(col, value, lambda c, v: c == pl.lit(v))
+        return hit if op == "in" else col.is_not_null() & ~hit
+    raise _uncovered(op, Kind.BOOL)
+
+
+def _temporal_cmp(op: str, col: pl.Expr, col_is_date: bool, value: str) -> pl.Expr:
+    """Compare a date or (naive UTC) datetime column with one ISO value.
+
+    A date-only value against a datetime compares calendar days; a datetime value against a
+    date compares instants, the date standing for its midnight.
+    """
+    v = _instant(value)
+    if col_is_date and _is_date_only(v):
+        return _CMP[op](col, pl.lit(v, dtype=pl.Date))
+    if col_is_date:
+        return _CMP[op](col.cast(US), pl.lit(v, dtype=US))
+    if _is_date_only(v):
+        return _CMP[op](col.dt.date(), pl.lit(v, dtype=pl.Date))
+    return _CMP[op](col, pl.lit(v, dtype=US))
+
+
+def _temporal(kind: Kind) -> Callable[[str, Any, pl.Expr, _dt.datetime], pl.Expr]:
+    is_date = kind == Kind.DATE
+
+    def build(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
+        if op in _CMP and op != "ne":
+            return _temporal_cmp(op, col, is_date, value)
+        if op == "ne":
+            return col.is_not_null() & ~_temporal_cmp("eq", col, is_date, value)
+        if op == "between":
+            lo, hi = value
+            return _temporal_cmp("ge", col, is_date, lo) & _temporal_cmp("le", col, is_date, hi)
+        if op in ("in", "not_in"):
+            hit = _in(col, value, lambda c, v: _temporal_cmp("eq", c, is_date, v).fill_null(False))
+            return hit if op == "in" else col.is_not_null() & ~hit
+        if op in ("within_last_days", "not_within_last_days"):
+            days = _dt.timedelta(days=value)
+            end = pl.lit(as_of.date(), dtype=pl.Date) if is_date else pl.lit(as_of, dtype=US)
+            start = (
+                pl.lit(as_of.date() - days, dtype=pl.Date) if is_date
+                else pl.lit(as_of - days, dtype=US)
+            )  # fmt: skip
+            if op == "within_last_days":
+                return (col > start) & (col <= end)
+            return col <= start
+        raise _uncovered(op, kind)
+
+    return build
+
+
+def _list(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
+    lowered = col.list.eval(pl.element().str.to_lowercase())
+    values = _lower(value)
+    has = [lowered.list.contains(v).fill_null(False) for v in values]
+    if op == "has_any":
+        return pl.any_horizontal(has) if has else pl.lit(False)
+    if op == "has_all":
+        return pl.all_horizontal(has) if has else pl.lit(True)
+    if op == "has_none":
+        return ~pl.any_horizontal(has) if has else pl.lit(True)
+    raise _uncovered(op, Kind.LIST)
+
+
+_BY_KIND: dict[Kind, Callable[[str, Any, pl.Expr, _dt.datetime], pl.Expr]] = {
+    Kind.STRING: _string,
+    Kind.INT: _number,
+    Kind.FLOAT: _number,
+    Kind.BOOL: _boolean,
+    Kind.DATE: _temporal(Kind.DATE),
+    Kind.DATETIME: _temporal(Kind.DATETIME),
+    Kind.LIST: _list,
+}
+
+
+def _uncovered(op: str, kind: Kind) -> NotImplementedError:
+    return NotImplementedError(f"the polars compiler has no implementation of {op!r} on {kind}")
+
+
+# -- the compiler -------------------------------------------------------------------------------
+
+Catalog = Mapping[str, Any]  # name -> Segment (dynamic) or a collection of ids (static)
+
+
+@dataclass
+class Compiler:
+    """Compiles rules of one evaluation (one Dataset, one as_of) into expressions over a
+    shared contacts frame; call :meth:`frame` once every rule is compiled."""
+
+    data: Dataset
+    as_of: _dt.datetime
+    catalog: Catalog | None = None
+    _contact_schema: pl.Schema = field(init=False)
+    _event_schema: pl.Schema | None = field(init=False)
+    _preds: dict[tuple, str] = field(default_factory=dict, init=False)
+    _pred_exprs: list[pl.Expr] = field(default_factory=list, init=False)
+    _measures: dict[tuple, str] = field(default_factory=dict, init=False)
+    _measure_exprs: list[pl.Expr] = field(default_factory=list, init=False)
+    _measure_fill: dict[str, tuple[Any, pl.DataType]] = field(default_factory=dict, init=False)
+    _stack: list[str] = field(default_factory=list, init=False)
+    _refs: dict[str, pl.Expr] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        self._contact_schema = self.data.contacts_schema
+        schema = self.data.events_schema
+        if schema is not None:
+            # frame() turns the timestamp into naive UTC before anything compares it
+            schema = pl.Schema({**schema, "timestamp": US})
+        self._event_schema = schema
+
+    # rules -> expressions
+
+    def rule(self, node: Rule) -> pl.Expr:
+        try:
+            build = _RULES[type(node)]
+        except KeyError:
+            raise NotImplementedError(
+                f"the polars compiler has no implementation of {type(node).__name__}"
+            ) from None
+        return build(self, node)
+
+    def _all(self, node: All) -> pl.Expr:
+        if not node.children:
+            return pl.lit(True)
+        return pl.all_horizontal([self.rule(c) for c in node.children])
+
+    def _any(self, node: AnyOf) -> pl.Expr:
+        if not node.children:
+            return pl.lit(False)
+        return pl.any_horizontal([self.rule(c) for c in node.children])
+
+    def _not(self, node: Not) -> pl.Expr:
+        return ~self.rule(node.child)
+
+    def _field(self, node: Field) -> pl.Expr:
+        dtype = self._contact_schema[node.field]
+        return field_condition(node, column(node.field, dtype), kind_of(dtype), self.as_of)
+
+    def _segment(self, node: SegmentRef) -> pl.Expr:
+        if node.name in self._refs:
+            return self._refs[node.name]
+        if self.catalog is None or node.name not in self.catalog:
+            raise SegmentError("rule", f"unknown segment {node.name!r}",
+                               expected="the name of a segment in the catalog")  # fmt: skip
+        if node.name in self._stack:
+            chain = " -> ".join([*self._stack, node.name])
+            raise SegmentError("rule", f"segment references form a cycle: {chain}",
+                               expected="references without cycles")  # fmt: skip
+        target = self.catalog[node.name]
+        rule = getattr(target, "rule", None)
+        if rule is None:  # a static segment: its frozen member ids
+            ids = list(target)
+            dtype = self._contact_schema["contact_id"]
+            expr = pl.col("contact_id").is_in(pl.Series(ids, dtype=dtype)) if ids else pl.lit(
+                False
+            )
+        else:
+            self._stack.append(node.name)
+            try:
+                expr = self.rule(rule)
+            finally:
+                self._stack.pop()
+        self._refs[node.name] = expr
+        return expr
+
+    def _event(self, node: Event) -> pl.Expr:
+        measure = node.effective_measure
+        name = self.measure_column(node)
+        kind = MEASURE_KIND[measure.kind]
+        op = node.effective_op
+        value = node.effective_value
+        cond = Field(name, op, MISSING if value is MISSING else value)
+        return field_condition(cond, pl.col(name), kind, self.as_of)
+
+    # events -> one aggregation
+
+    def measure_column(self, node: Event) -> str:
+        """The name of the column that will hold this event condition's measure per contact."""
+        measure = node.effective_measure
+        key = (node.types, node.where, node.within, measure)
+        if key in self._measures:
+            return self._measures[key]
+        name = f"{MEASURE_PREFIX}{len(self._measures)}"
+        self._measures[key] = name
+        if self._event_schema is None:
+            self._measure_fill[name] = _EMPTY[measure.kind]
+            return name
+        pred = pl.col(self._predicate(node))
+        ts = pl.col("timestamp")
+        if measure.kind == "count":
+            expr = pred.sum().cast(pl.Int64)
+        elif measure.kind in ("first_at", "last_at"):
+            picked = ts.filter(pred)
+            expr = (picked.min() if measure.kind == "first_at" else picked.max()).cast(US)
+        else:
+            assert measure.column is not None
+            values = column(measure.column, self._event_schema[measure.column]).filter(pred)
+            expr = {"sum": values.sum(), "avg": values.mean(), "min": values.min(),
+                    "max": values.max()}[measure.kind].cast(pl.Float64)  # fmt: skip
+        self._measure_exprs.append(expr.alias(name))
+        if measure.kind in ("count", "sum"):
+            self._measure_fill[name] = _EMPTY[measure.kind]
+        return name
+
+    def _predicate(self, node: Event) -> str:
+        key = (node.types, node.where, node.within)
+        if key in self._preds:
+            return self._preds[key]
+        name = f"{PRED_PREFIX}{len(self._preds)}"
+        self._preds[key] = name
+        parts: list[pl.Expr] = []
+        if node.types is not None:
+            types = list(node.types)
+            parts.append(pl.col("event") == types[0] if len(types) == 1
+                         else pl.col("event").is_in(types))  # fmt: skip
+        if node.within is not None:
+            parts.append(self._window(node.within))
+        if node.where is not None:
+            parts.append(self._where(node.where))
+        expr = pl.all_horizontal(parts).fill_null(False) if parts else pl.lit(True)
+        self._pred_exprs.append(expr.alias(name))
+        return name
+
+    def _window(self, w: LastDays | Between) -> pl.Expr:
+        ts = pl.col("timestamp")
+        if isinstance(w, LastDays):
+            return ts > pl.lit(self.as_of - _dt.timedelta(days=w.days), dtype=US)
+        parts = []
+        if w.start is not None:
+            parts.append(_temporal_cmp("ge", ts, False, w.start))
+        if w.end is not None:
+            parts.append(_temporal_cmp("le", ts, False, w.end))
+        return pl.all_horizontal(parts)
+
+    def _where(self, node: Rule) -> pl.Expr:
+        assert self._event_schema is not None
+        if isinstance(node, All):
+            return pl.all_horizontal([self._where(c) for c in node.children]) if node.children \
+                else pl.lit(True)  # fmt: skip
+        if isinstance(node, AnyOf):
+            return pl.any_horizontal([self._where(c) for c in node.children]) if node.children \
+                else pl.lit(False)  # fmt: skip
+        if isinstance(node, Not):
+            return ~self._where(node.child)
+        if isinstance(node, Field):
+            dtype = self._event_schema[node.field]
+            return field_condition(node, column(node.field, dtype), kind_of(dtype), self.as_of)
+        raise NotImplementedError(f"{type(node).__name__} cannot stand inside 'where'")
+
+    # the plan
+
+    def frame(self) -> pl.LazyFrame:
+        """The contacts frame with one column per event measure compiled so far."""
+        contacts = self.data.lazy_contacts()
+        if not self._measures:
+            return contacts
+        if self._event_schema is None:
+            return contacts.with_columns(
+                pl.lit(v, dtype=t).alias(k) for k, (v, t) in self._measure_fill.items()
+            )
+        events = self.data.lazy_events()
+        assert events is not None
+        ts_dtype = self._event_schema["timestamp"]
+        events = events.with_columns(column("timestamp", ts_dtype).alias("timestamp")).filter(
+            pl.col("timestamp") <= pl.lit(self.as_of, dtype=US)
+        )
+        agg = (
+            events.with_columns(self._pred_exprs)
+            .filter(pl.any_horizontal([pl.col(n) for n in self._preds.values()]))
+            .group_by("contact_id")
+            .agg(self._measure_exprs)
+        )
+        fills = [pl.col(k).fill_null(v) for k, (v, _) in self._measure_fill.items()]
+        joined = contacts.join(agg, on="contact_id", how="left", maintain_order="left")
+        return joined.with_columns(fills) if fills else joined
+
+
+# A contact with no matching events: count 0 and sum 0, every other measure null.
+_EMPTY: dict[str, tuple[Any, pl.DataType]] = {
+    "count": (0, pl.Int64), "sum": (0.0, pl.Float64), "avg": (None, pl.Float64),
+    "min": (None, pl.Float64), "max": (None, pl.Float64), "first_at": (None, US),
+    "last_at": (None, US),
+}  # fmt: skip
+
+
+_RULES: dict[type, Callable[[Compiler, Any], pl.Expr]] = {
+    All: Compiler._all,
+    AnyOf: Compiler._any,
+    Not: Compiler._not,
+    Field: Compiler._field,
+    Event: Compiler._event,
+    SegmentRef: Compiler._segment,
+}
+
+__all__ = ["Compiler", "column", "field_condition", "kind_of", "kinds_of", "resolve_as_of",
+           "NUMERIC", "TEMPORAL"]  # fmt: skip
