@@ -161,7 +161,8 @@ def _in(col: pl.Expr, values: list, eq: Callable[[pl.Expr, Any], pl.Expr]) -> pl
 def _string(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
     lc = col.str.to_lowercase()
     if op in ("in", "not_in"):
-        hit = lc.is_in(pl.Series(_lower(value), dtype=pl.String)) if value else pl.lit(False)
+        hit = lc.is_in(pl.Series(_lower(value), dtype=pl.String).implode()) if value \
+            else pl.lit(False)  # fmt: skip
         return hit if op == "in" else col.is_not_null() & ~hit
     (v,) = _lower([value])
     if op == "eq":
@@ -357,9 +358,8 @@ class Compiler:
         if rule is None:  # a static segment: its frozen member ids
             ids = list(target)
             dtype = self._contact_schema["contact_id"]
-            expr = pl.col("contact_id").is_in(pl.Series(ids, dtype=dtype)) if ids else pl.lit(
-                False
-            )
+            expr = (pl.col("contact_id").is_in(pl.Series(ids, dtype=dtype).implode()) if ids
+                    else pl.lit(False))  # fmt: skip
         else:
             self._stack.append(node.name)
             try:
@@ -418,7 +418,7 @@ class Compiler:
         if node.types is not None:
             types = list(node.types)
             parts.append(pl.col("event") == types[0] if len(types) == 1
-                         else pl.col("event").is_in(types))  # fmt: skip
+                         else pl.col("event").is_in(pl.Series(types).implode()))  # fmt: skip
         if node.within is not None:
             parts.append(self._window(node.within))
         if node.where is not None:

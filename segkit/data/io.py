@@ -10,7 +10,6 @@ Nothing is half-loaded: every table is read and checked before a Dataset is retu
 from __future__ import annotations
 
 import contextlib
-import json
 from pathlib import Path
 
 import polars as pl
@@ -112,10 +111,14 @@ def write_dataset(data: Dataset, folder: str | Path, *, format: str = "parquet")
         elif format == "ndjson":
             frame.write_ndjson(out)
         elif format == "csv":
+            # CSV has no lists: write them as JSON arrays, which read_table parses back
             list_cols = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
             frame.with_columns(
-                pl.col(c).map_elements(json.dumps, return_dtype=pl.String) for c in list_cols
-            ).write_csv(out) if list_cols else frame.write_csv(out)
+                pl.when(pl.col(c).is_not_null()).then(
+                    pl.struct(pl.col(c).alias("v")).struct.json_encode().str.slice(5).str.head(-1)
+                ).alias(c)
+                for c in list_cols
+            ).write_csv(out)
         else:
             raise ValueError(f"unknown format {format!r}: use parquet, csv or ndjson")
     return folder

@@ -29,15 +29,22 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
+def _unwrap(rule: Any) -> Any:
+    """Builder wrappers (``sk.did(...)``) carry their node in ``.node``."""
+    return getattr(rule, "node", rule)
+
+
 class RuleOps:
     """``&``, ``|`` and ``~`` on rules build ``all``, ``any`` and ``not`` nodes (flattening)."""
 
     def __and__(self, other: Rule) -> All:
+        other = _unwrap(other)
         left = self.children if isinstance(self, All) else (self,)
         right = other.children if isinstance(other, All) else (other,)
         return All(tuple(left) + tuple(right))  # type: ignore[arg-type]
 
     def __or__(self, other: Rule) -> AnyOf:
+        other = _unwrap(other)
         left = self.children if isinstance(self, AnyOf) else (self,)
         right = other.children if isinstance(other, AnyOf) else (other,)
         return AnyOf(tuple(left) + tuple(right))  # type: ignore[arg-type]
