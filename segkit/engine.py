@@ -116,16 +116,18 @@ def plan_many(
     data: Dataset,
     as_of: Any = None,
     catalog: Any = None,
+    *,
+    ordered: bool = True,
 ) -> pl.LazyFrame:
     """One lazy plan: ``contact_id`` plus one boolean column per segment, sharing every event
-    aggregation between them."""
+    aggregation between them (in the contacts' order unless ``ordered=False``)."""
     data = _dataset(data)
     catalog = _catalog(catalog)
     pairs = _names(segments)
     _prepare([s for _, s in pairs], data, catalog)
     comp = Compiler(data, resolve_as_of(as_of), catalog)
     exprs = [comp.rule(seg.rule).alias(name) for name, seg in pairs]
-    return comp.frame().select(pl.col("contact_id"), *exprs)
+    return comp.frame(ordered=ordered).select(pl.col("contact_id"), *exprs)
 
 
 def evaluate_many(
@@ -146,7 +148,8 @@ def count_many(
     catalog: Any = None,
 ) -> dict[str, int]:
     """The size of each segment, in one plan."""
-    counts = plan_many(segments, data, as_of, catalog).select(pl.exclude("contact_id").sum())
+    plan = plan_many(segments, data, as_of, catalog, ordered=False)
+    counts = plan.select(pl.exclude("contact_id").sum())
     row = counts.collect().row(0, named=True)
     return {k: int(v) for k, v in row.items()}
 
@@ -186,7 +189,7 @@ def attrition(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -
         e = comp.rule(step)
         cumulative = e if cumulative is None else cumulative & e
         exprs.append(cumulative.sum().alias(f"__s{i}"))
-    row = comp.frame().select(exprs).collect().row(0)
+    row = comp.frame(ordered=False).select(exprs).collect().row(0)
     total = int(row[0])
     remaining = [total] + [int(x) for x in row[1:]]
     return pl.DataFrame(

@@ -29,6 +29,7 @@ from segkit.spec.nodes import (
     Event,
     Field,
     LastDays,
+    Measure,
     Not,
     Rule,
     SegmentRef,
@@ -37,6 +38,7 @@ from segkit.spec.operators import ALIASES, NUMERIC, TEMPORAL, Kind, parse_iso
 
 MEASURE_PREFIX = "__segkit_m"
 PRED_PREFIX = "__segkit_p"
+FIELD_PREFIX = "__segkit_f"
 US = pl.Datetime("us")
 
 
@@ -301,11 +303,13 @@ class Compiler:
     _event_schema: pl.Schema | None = field(init=False)
     _preds: dict[tuple, str] = field(default_factory=dict, init=False)
     _pred_exprs: list[pl.Expr] = field(default_factory=list, init=False)
+    _coarse: list[pl.Expr] = field(default_factory=list, init=False)
     _measures: dict[tuple, str] = field(default_factory=dict, init=False)
-    _measure_exprs: list[pl.Expr] = field(default_factory=list, init=False)
+    _measure_specs: list[tuple[str, Measure, str]] = field(default_factory=list, init=False)
     _measure_fill: dict[str, tuple[Any, pl.DataType]] = field(default_factory=dict, init=False)
     _stack: list[str] = field(default_factory=list, init=False)
     _refs: dict[str, pl.Expr] = field(default_factory=dict, init=False)
+    _fields: dict[Field, tuple[str, pl.Expr]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self._contact_schema = self.data.contacts_schema
@@ -340,8 +344,12 @@ class Compiler:
         return ~self.rule(node.child)
 
     def _field(self, node: Field) -> pl.Expr:
-        dtype = self._contact_schema[node.field]
-        return field_condition(node, column(node.field, dtype), kind_of(dtype), self.as_of)
+        # computed on the contacts before the events join, so only a boolean crosses it
+        if node not in self._fields:
+            dtype = self._contact_schema[node.field]
+            expr = field_condition(node, column(node.field, dtype), kind_of(dtype), self.as_of)
+            self._fields[node] = (f"{FIELD_PREFIX}{len(self._fields)}", expr)
+        return pl.col(self._fields[node][0])
 
     def _segment(self, node: SegmentRef) -> pl.Expr:
         if node.name in self._refs:
@@ -391,22 +399,28 @@ class Compiler:
         if self._event_schema is None:
             self._measure_fill[name] = _EMPTY[measure.kind]
             return name
-        pred = pl.col(self._predicate(node))
-        ts = pl.col("timestamp")
-        if measure.kind == "count":
-            expr = pred.sum().cast(pl.Int64)
-        elif measure.kind in ("first_at", "last_at"):
-            picked = ts.filter(pred)
-            expr = (picked.min() if measure.kind == "first_at" else picked.max()).cast(US)
-        else:
-            assert measure.column is not None
-            values = column(measure.column, self._event_schema[measure.column]).filter(pred)
-            expr = {"sum": values.sum(), "avg": values.mean(), "min": values.min(),
-                    "max": values.max()}[measure.kind].cast(pl.Float64)  # fmt: skip
-        self._measure_exprs.append(expr.alias(name))
+        self._measure_specs.append((name, measure, self._predicate(node)))
         if measure.kind in ("count", "sum"):
             self._measure_fill[name] = _EMPTY[measure.kind]
         return name
+
+    def _aggregation(self, measure: Measure, pred: pl.Expr | None) -> pl.Expr:
+        """One measure over a contact's events; ``pred`` selects the matching ones (None: all
+        rows of the group already match)."""
+        assert self._event_schema is not None
+
+        def pick(e: pl.Expr) -> pl.Expr:
+            return e if pred is None else e.filter(pred)
+
+        if measure.kind == "count":
+            return (pl.len() if pred is None else pred.sum()).cast(pl.Int64)
+        if measure.kind in ("first_at", "last_at"):
+            ts = pick(pl.col("timestamp"))
+            return (ts.min() if measure.kind == "first_at" else ts.max()).cast(US)
+        assert measure.column is not None
+        values = pick(column(measure.column, self._event_schema[measure.column]))
+        return {"sum": values.sum(), "avg": values.mean(), "min": values.min(),
+                "max": values.max()}[measure.kind].cast(pl.Float64)  # fmt: skip
 
     def _predicate(self, node: Event) -> str:
         key = (node.types, node.where, node.within)
@@ -414,15 +428,18 @@ class Compiler:
             return self._preds[key]
         name = f"{PRED_PREFIX}{len(self._preds)}"
         self._preds[key] = name
-        parts: list[pl.Expr] = []
+        # cheap parts (type, window) first: they also form the coarse filter that drops most
+        # events before the costlier 'where' parts are computed
+        cheap: list[pl.Expr] = []
         if node.types is not None:
             types = list(node.types)
-            parts.append(pl.col("event") == types[0] if len(types) == 1
+            cheap.append(pl.col("event") == types[0] if len(types) == 1
                          else pl.col("event").is_in(pl.Series(types).implode()))  # fmt: skip
         if node.within is not None:
-            parts.append(self._window(node.within))
-        if node.where is not None:
-            parts.append(self._where(node.where))
+            cheap.append(self._window(node.within))
+        coarse = pl.all_horizontal(cheap).fill_null(False) if cheap else pl.lit(True)
+        self._coarse.append(coarse)
+        parts = [*cheap, self._where(node.where)] if node.where is not None else cheap
         expr = pl.all_horizontal(parts).fill_null(False) if parts else pl.lit(True)
         self._pred_exprs.append(expr.alias(name))
         return name
@@ -455,9 +472,12 @@ class Compiler:
 
     # the plan
 
-    def frame(self) -> pl.LazyFrame:
-        """The contacts frame with one column per event measure compiled so far."""
+    def frame(self, *, ordered: bool = True) -> pl.LazyFrame:
+        """The contacts frame with one column per event measure compiled so far; ``ordered``
+        keeps the contacts' row order (not needed for counts)."""
         contacts = self.data.lazy_contacts()
+        if self._fields:
+            contacts = contacts.with_columns(e.alias(n) for n, e in self._fields.values())
         if not self._measures:
             return contacts
         if self._event_schema is None:
@@ -468,16 +488,25 @@ class Compiler:
         assert events is not None
         ts_dtype = self._event_schema["timestamp"]
         events = events.with_columns(column("timestamp", ts_dtype).alias("timestamp")).filter(
-            pl.col("timestamp") <= pl.lit(self.as_of, dtype=US)
+            pl.col("timestamp") <= pl.lit(self.as_of, dtype=US),
+            pl.any_horizontal(self._coarse),
         )
-        agg = (
-            events.with_columns(self._pred_exprs)
-            .filter(pl.any_horizontal([pl.col(n) for n in self._preds.values()]))
-            .group_by("contact_id")
-            .agg(self._measure_exprs)
-        )
+        if len(self._pred_exprs) == 1:
+            # one predicate (the common case): filter by it, then plain aggregations
+            matched = events.filter(self._pred_exprs[0])
+            single = True
+        else:
+            matched = events.with_columns(self._pred_exprs).filter(
+                pl.any_horizontal([pl.col(n) for n in self._preds.values()])
+            )
+            single = False
+        aggs = [self._aggregation(m, None if single else pl.col(p)).alias(name)
+                for name, m, p in self._measure_specs]  # fmt: skip
+        agg = matched.group_by("contact_id").agg(aggs)
         fills = [pl.col(k).fill_null(v) for k, (v, _) in self._measure_fill.items()]
-        joined = contacts.join(agg, on="contact_id", how="left", maintain_order="left")
+        joined = contacts.join(agg, on="contact_id", how="left",
+                               maintain_order="left" if ordered else "none",
+                               build_side="prefer_right")  # the aggregate is the small side
         return joined.with_columns(fills) if fills else joined
 
 

@@ -1,0 +1,235 @@
+"""Segment engine yardstick: segkit vs hand-written polars vs DuckDB SQL on the same data.
+
+    python benchmarks/bench_engine.py [--contacts 1000000] [--events 10000000] [--repeat 5]
+
+Data: the sample generator's contacts and a seeded sample of its events, in memory. Every
+engine answers the same question (how many members) for the same segments, with the same
+semantics (case-insensitive strings, windows counted back from as_of). Timings are the median
+of --repeat runs of the query alone; nothing is cached between calls. Targets (issue 3):
+each single segment at or below DuckDB's time and within 1.2x hand-written polars; 20 segments
+at once within 3x one segment; peak memory within 3x the data's in-memory size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import polars as pl
+
+import segkit as sk
+from segkit import library
+
+AS_OF = dt.datetime(2026, 11, 1)
+OPEN_STAGES = ["lead", "marketing_qualified_lead", "sales_qualified_lead", "opportunity"]
+
+HOT = sk.Segment(
+    sk.field("lifecycle_stage").is_in(OPEN_STAGES)
+    & sk.field("country").is_in(["US", "GB", "CA"])
+    & sk.did("page_view", where=sk.field("page") == "pricing", within_days=30).at_least(2)
+    & sk.did("email_click", within_days=14),
+    name="Hot leads (4 conditions)",
+)
+REPEAT_HV = sk.Segment(
+    sk.did("purchase", within_days=365).at_least(2)
+    & sk.did("purchase", within_days=365).sum("amount").at_least(500)
+    & ~sk.field("tags").has_any(["unsubscribed"]),
+    name="Repeat high-value",
+)
+INACTIVE = sk.Segment(
+    sk.field("email_status").eq("subscribed")
+    & sk.did(["email_open", "email_click"], within_days=90).never(),
+    name="Inactive subscribers",
+)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(fn: Callable[[], int], repeat: int) -> tuple[float, int]:
+    fn()  # warm up (plan building, thread pools)
+    times, result = [], 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+# -- hand-written polars: what an expert would write for each question --------------------------
+
+
+def polars_hot(c: pl.DataFrame, e: pl.DataFrame) -> int:
+    ev = e.lazy().filter(pl.col("timestamp") <= AS_OF)
+    pricing = (
+        ev.filter(
+            (pl.col("event") == "page_view")
+            & (pl.col("page").str.to_lowercase() == "pricing")
+            & (pl.col("timestamp") > AS_OF - dt.timedelta(days=30))
+        )
+        .group_by("contact_id").len().filter(pl.col("len") >= 2).select("contact_id")
+    )  # fmt: skip
+    clicks = ev.filter(
+        (pl.col("event") == "email_click") & (pl.col("timestamp") > AS_OF - dt.timedelta(days=14))
+    ).select("contact_id").unique()
+    return (
+        c.lazy()
+        .filter(
+            pl.col("lifecycle_stage").str.to_lowercase().is_in(pl.Series(OPEN_STAGES).implode())
+            & pl.col("country").str.to_lowercase().is_in(pl.Series(["us", "gb", "ca"]).implode())
+        )
+        .join(pricing, on="contact_id", how="semi")
+        .join(clicks, on="contact_id", how="semi")
+        .select(pl.len()).collect().item()
+    )  # fmt: skip
+
+
+def polars_repeat_hv(c: pl.DataFrame, e: pl.DataFrame) -> int:
+    buys = (
+        e.lazy()
+        .filter((pl.col("event") == "purchase") & (pl.col("timestamp") <= AS_OF)
+                & (pl.col("timestamp") > AS_OF - dt.timedelta(days=365)))
+        .group_by("contact_id")
+        .agg(n=pl.len(), total=pl.col("amount").sum())
+        .filter((pl.col("n") >= 2) & (pl.col("total") >= 500))
+    )  # fmt: skip
+    unsub = pl.col("tags").list.eval(pl.element().str.to_lowercase()).list.contains("unsubscribed")
+    return (
+        c.lazy().filter(~unsub.fill_null(False)).join(buys, on="contact_id", how="semi")
+        .select(pl.len()).collect().item()
+    )  # fmt: skip
+
+
+def polars_inactive(c: pl.DataFrame, e: pl.DataFrame) -> int:
+    active = e.lazy().filter(
+        pl.col("event").is_in(pl.Series(["email_open", "email_click"]).implode())
+        & (pl.col("timestamp") <= AS_OF)
+        & (pl.col("timestamp") > AS_OF - dt.timedelta(days=90))
+    ).select("contact_id")
+    return (
+        c.lazy().filter(pl.col("email_status").str.to_lowercase() == "subscribed")
+        .join(active, on="contact_id", how="anti")
+        .select(pl.len()).collect().item()
+    )  # fmt: skip
+
+
+# -- DuckDB SQL ---------------------------------------------------------------------------------
+
+SQL = {
+    "hot": """
+        WITH ev AS (SELECT * FROM e WHERE timestamp <= TIMESTAMP '{as_of}'),
+        pricing AS (SELECT contact_id FROM ev WHERE event = 'page_view'
+                    AND lower(page) = 'pricing' AND timestamp > TIMESTAMP '{as_of}' - INTERVAL 30 DAY
+                    GROUP BY contact_id HAVING count(*) >= 2),
+        clicks AS (SELECT DISTINCT contact_id FROM ev WHERE event = 'email_click'
+                   AND timestamp > TIMESTAMP '{as_of}' - INTERVAL 14 DAY)
+        SELECT count(*) FROM c
+        WHERE lower(lifecycle_stage) IN ('lead', 'marketing_qualified_lead',
+                                         'sales_qualified_lead', 'opportunity')
+          AND lower(country) IN ('us', 'gb', 'ca')
+          AND contact_id IN (SELECT contact_id FROM pricing)
+          AND contact_id IN (SELECT contact_id FROM clicks)""",
+    "repeat_hv": """
+        WITH buys AS (SELECT contact_id FROM e WHERE event = 'purchase'
+                      AND timestamp <= TIMESTAMP '{as_of}'
+                      AND timestamp > TIMESTAMP '{as_of}' - INTERVAL 365 DAY
+                      GROUP BY contact_id HAVING count(*) >= 2 AND sum(amount) >= 500)
+        SELECT count(*) FROM c
+        WHERE NOT coalesce(list_contains(list_transform(tags, x -> lower(x)), 'unsubscribed'), false)
+          AND contact_id IN (SELECT contact_id FROM buys)""",
+    "inactive": """
+        SELECT count(*) FROM c
+        WHERE lower(email_status) = 'subscribed'
+          AND contact_id NOT IN (SELECT contact_id FROM e
+                                 WHERE event IN ('email_open', 'email_click')
+                                 AND timestamp <= TIMESTAMP '{as_of}'
+                                 AND timestamp > TIMESTAMP '{as_of}' - INTERVAL 90 DAY)""",
+}
+
+
+def load(contacts: int, events: int, seed: int) -> sk.Dataset:
+    from segkit.sample import generate
+
+    t0 = time.perf_counter()
+    data = generate(contacts=contacts, seed=seed)
+    ev = data.events
+    assert ev is not None
+    if ev.height > events:
+        ev = ev.sample(n=events, seed=seed).sort(["contact_id", "timestamp"])
+    print(f"generated {data.n_contacts:,} contacts, {ev.height:,} events "
+          f"in {time.perf_counter() - t0:.1f}s", file=sys.stderr)  # fmt: skip
+    return sk.Dataset(data.contacts, ev)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--contacts", type=int, default=1_000_000)
+    ap.add_argument("--events", type=int, default=10_000_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-duckdb", action="store_true")
+    args = ap.parse_args(argv)
+
+    data = load(args.contacts, args.events, args.seed)
+    c, e = data.contacts, data.events
+    assert e is not None
+    size_mb = (c.estimated_size() + e.estimated_size()) / 2**20
+    base_rss = rss_mb()
+    print(f"data in memory: {size_mb:,.0f} MB; process RSS after loading: {base_rss:,.0f} MB")
+
+    duck = None
+    if not args.no_duckdb:
+        try:
+            import duckdb
+
+            duck = duckdb.connect()
+            duck.register("c", c.to_arrow())
+            duck.register("e", e.to_arrow())
+        except ImportError:
+            print("duckdb not installed (pip install duckdb): skipping the SQL column")
+
+    rows = []
+    cases = [
+        ("hot", HOT, polars_hot),
+        ("repeat_hv", REPEAT_HV, polars_repeat_hv),
+        ("inactive", INACTIVE, polars_inactive),
+    ]
+    single_times = []
+    for key, seg, hand in cases:
+        t_seg, n_seg = timed(lambda seg=seg: seg.count(data, as_of=AS_OF), args.repeat)
+        t_pl, n_pl = timed(lambda hand=hand: hand(c, e), args.repeat)
+        t_db, n_db = (None, None)
+        if duck is not None:
+            q = SQL[key].format(as_of=AS_OF.isoformat(sep=" "))
+            t_db, n_db = timed(lambda q=q: duck.execute(q).fetchone()[0], args.repeat)
+        agree = n_seg == n_pl and (n_db is None or n_db == n_seg)
+        rows.append((seg.name, n_seg, t_seg, t_pl, t_db, agree))
+        single_times.append(t_seg)
+
+    ready = library.all()
+    twenty = dict(list(ready.items())[:20])
+    t_many, _ = timed(lambda: len(sk.count_many(twenty, data, as_of=AS_OF)), args.repeat)
+    peak = rss_mb()
+
+    print(f"\n{'segment':<26}{'members':>10}{'segkit':>10}{'polars':>10}{'duckdb':>10}"
+          f"{'vs pl':>8}{'vs db':>8}  same")  # fmt: skip
+    for name, n, ts, tp, td, agree in rows:
+        db = f"{td:10.3f}" if td is not None else f"{'-':>10}"
+        vs_db = f"{ts / td:8.2f}" if td else f"{'-':>8}"
+        print(f"{name:<26}{n:>10,}{ts:10.3f}{tp:10.3f}{db}{ts / tp:8.2f}{vs_db}  {agree}")
+    one = statistics.median(single_times)
+    print(f"\n20 library segments with count_many: {t_many:.3f}s = {t_many / one:.2f}x the median "
+          f"single segment ({one:.3f}s)")
+    print(f"peak RSS {peak:,.0f} MB = {peak / size_mb:.2f}x the data ({size_mb:,.0f} MB); "
+          f"above the loaded baseline: {peak - base_rss:,.0f} MB")
+    return 0 if all(r[-1] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
