@@ -14,10 +14,21 @@ from segkit.spec import Validation, all_of, any_of, did, field, in_segment, not_
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):
+    # widgets import ipywidgets: load them on first use, so scripts never pay for it
+    if name in ("FilterBuilder",):
+        from segkit import widgets
+
+        return getattr(widgets, name)
+    raise AttributeError(f"module 'segkit' has no attribute {name!r}")
+
+
 __all__ = [
     "DataError",
     "Dataset",
     "Explanation",
+    "FilterBuilder",
     "SegkitError",
     "Segment",
     "SegmentError",
