@@ -123,9 +123,21 @@ def column(name: str, dtype: pl.DataType) -> pl.Expr:
     return col
 
 
+# The format lower-cases with Unicode *simple* case mapping. polars' to_lowercase (Rust's) uses
+# the full mapping, which differs in exactly two places: U+0130 (İ) becomes "i" plus a combining
+# dot, and a word-final capital sigma becomes "ς". Mapping those two first gives simple casing.
+_FULL_ONLY = ["\u0130", "\u03a3"]
+_SIMPLE = ["i", "\u03c3"]
+
+
+def lower(expr: pl.Expr) -> pl.Expr:
+    """Unicode simple lower-casing of a string expression."""
+    return expr.str.replace_many(_FULL_ONLY, _SIMPLE).str.to_lowercase()
+
+
 def _lower(values: list[str]) -> list[str]:
-    """Lower-case literals with the same function polars applies to the column."""
-    return pl.Series(values, dtype=pl.String).str.to_lowercase().to_list()
+    """Lower-case literals with the same function the compiler applies to columns."""
+    return pl.select(lower(pl.lit(pl.Series(values, dtype=pl.String)))).to_series().to_list()
 
 
 # -- field conditions ---------------------------------------------------------------------------
@@ -161,7 +173,7 @@ def _in(col: pl.Expr, values: list, eq: Callable[[pl.Expr, Any], pl.Expr]) -> pl
 
 
 def _string(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
-    lc = col.str.to_lowercase()
+    lc = lower(col)
     if op in ("in", "not_in"):
         hit = lc.is_in(pl.Series(_lower(value), dtype=pl.String).implode()) if value \
             else pl.lit(False)  # fmt: skip
@@ -259,7 +271,7 @@ def _temporal(kind: Kind) -> Callable[[str, Any, pl.Expr, _dt.datetime], pl.Expr
 
 
 def _list(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
-    lowered = col.list.eval(pl.element().str.to_lowercase())
+    lowered = col.list.eval(lower(pl.element()))
     values = _lower(value)
     has = [lowered.list.contains(v).fill_null(False) for v in values]
     if op == "has_any":
@@ -486,7 +498,7 @@ class Compiler:
             )
         events = self.data.lazy_events()
         assert events is not None
-        ts_dtype = self._event_schema["timestamp"]
+        ts_dtype = self.data.events_schema["timestamp"]  # as stored (maybe zone-aware)
         events = events.with_columns(column("timestamp", ts_dtype).alias("timestamp")).filter(
             pl.col("timestamp") <= pl.lit(self.as_of, dtype=US),
             pl.any_horizontal(self._coarse),
