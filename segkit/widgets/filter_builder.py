@@ -666,6 +666,7 @@ class FilterBuilder(w.VBox):
         self._loading = False
         self.value: dict = {"all": []}
         self.segment: Segment | None = None
+        self.count: int | None = None
         self.root: GroupEditor
         self.load(segment)
 
@@ -705,7 +706,9 @@ class FilterBuilder(w.VBox):
         return self.segment.rule if self.segment is not None else None
 
     def on_change(self, callback: Callable[[FilterBuilder], None]) -> None:
-        """Call ``callback(builder)`` after every valid change (with the new count)."""
+        """Call ``callback(builder)`` after every change: ``builder.segment`` and
+        ``builder.count`` are the new segment and its size, or None while the rule is
+        invalid or incomplete."""
         self._listeners.append(callback)
 
     # -- reacting -------------------------------------------------------------------------------
@@ -719,8 +722,10 @@ class FilterBuilder(w.VBox):
             seg.validate(self.data, self.catalog).raise_first()
         except SegkitError as exc:
             self.segment = None
+            self.count = None
             self.message.value = f"<span style='color:#b42318'>⚠ {_friendly(exc)}</span>"
             self.count_label.value = f"<b>–</b> of {self.total:,} contacts"
+            self._notify()
             return
         self.segment = seg
         self.message.value = ""
@@ -752,9 +757,12 @@ class FilterBuilder(w.VBox):
         share = n / self.total if self.total else 0.0
         self.count_label.value = f"<b>{n:,}</b> of {self.total:,} contacts ({share:.1%})"
         self.count = n
+        self._notify()
+        return n
+
+    def _notify(self) -> None:
         for listener in self._listeners:
             listener(self)
-        return n
 
 
 def _friendly(exc: Exception) -> str:
