@@ -16,11 +16,16 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str):
-    # widgets import ipywidgets: load them on first use, so scripts never pay for it
-    if name in ("FilterBuilder",):
+    # widgets import ipywidgets and the store imports deltalake: load them on first use, so a
+    # script that only evaluates segments never pays for either
+    if name in ("FilterBuilder", "SegmentExplorer", "ContactEditor", "DuplicateReviewer"):
         from segkit import widgets
 
         return getattr(widgets, name)
+    if name in ("Workspace", "WorkspaceConflict", "WorkspaceError"):
+        from segkit import store
+
+        return getattr(store, name)
     raise AttributeError(f"module 'segkit' has no attribute {name!r}")
 
 
@@ -29,6 +34,10 @@ __all__ = [
     "Dataset",
     "Explanation",
     "FilterBuilder",
+    "SegmentExplorer",
+    "Workspace",
+    "WorkspaceConflict",
+    "WorkspaceError",
     "SegkitError",
     "Segment",
     "SegmentError",

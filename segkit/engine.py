@@ -297,14 +297,9 @@ def explain(seg: Segment, data: Any, contact_id: Any, as_of: Any = None,
     catalog = _catalog(catalog)
     _prepare([seg], data, catalog)
     when = resolve_as_of(as_of)
-    contacts = data.lazy_contacts().filter(pl.col("contact_id") == contact_id)
-    if contacts.select(pl.len()).collect().item() == 0:
+    one = data.restrict(contact_id)
+    if one.n_contacts == 0:
         raise KeyError(f"no contact with contact_id {contact_id!r}")
-    events = data.lazy_events()
-    one = Dataset(
-        contacts,
-        None if events is None else events.filter(pl.col("contact_id") == contact_id),
-    )
     comp = Compiler(one, when, catalog)
     nodes: list[tuple[str, Rule]] = []
     skip: list[str] = []

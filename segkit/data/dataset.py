@@ -107,7 +107,10 @@ class Dataset:
         campaigns: Frame | None = None,
         *,
         name: str | None = None,
+        unique_ids: bool = False,
     ) -> None:
+        """``unique_ids=True`` promises that ``contact_id`` is unique and non-null (a workspace
+        guarantees it), which skips the one check that has to read the whole column."""
         if not isinstance(contacts, pl.DataFrame | pl.LazyFrame):
             raise DataError(
                 f"contacts must be a polars DataFrame or LazyFrame, found {type(contacts).__name__}",
@@ -117,6 +120,7 @@ class Dataset:
         self._events = events
         self._campaigns = campaigns
         self.name = name
+        self._unique_ids = unique_ids
         self._contacts_schema = _lazy(contacts).collect_schema()
         self._check_contacts()
         self._events_schema: pl.Schema | None = None
@@ -152,6 +156,8 @@ class Dataset:
                 table="contacts",
                 column="contact_id",
             )
+        if self._unique_ids:
+            return
         ids = _lazy(self._contacts).select(pl.col("contact_id")).with_row_index("__row", offset=1)
         nulls = ids.filter(pl.col("contact_id").is_null()).head(5).collect()
         if nulls.height:
@@ -288,6 +294,15 @@ class Dataset:
     def with_contacts(self, contacts: Frame) -> Dataset:
         return Dataset(contacts, self._events, self._campaigns, name=self.name)
 
+    def restrict(self, contact_id) -> Dataset:
+        """The same Dataset reduced to one contact and its events (ids stay unique)."""
+        events = self.lazy_events()
+        return Dataset(
+            self.lazy_contacts().filter(pl.col("contact_id") == contact_id),
+            None if events is None else events.filter(pl.col("contact_id") == contact_id),
+            name=self.name, unique_ids=True,
+        )
+
     def collect(self) -> Dataset:
         """A Dataset whose tables are in memory (collect each lazy frame once)."""
 
@@ -295,7 +310,8 @@ class Dataset:
             return f.collect() if isinstance(f, pl.LazyFrame) else f
 
         return Dataset(
-            _c(self._contacts), _c(self._events), _c(self._campaigns), name=self.name
+            _c(self._contacts), _c(self._events), _c(self._campaigns), name=self.name,
+            unique_ids=self._unique_ids,
         )
 
     # -- softer checks --------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Notebook widgets: the only package that imports ipywidgets. Views over library objects."""
 
+from segkit.widgets.download import DownloadButton
+from segkit.widgets.explorer import SegmentExplorer
 from segkit.widgets.filter_builder import (
     ConditionEditor,
     EventEditor,
@@ -8,4 +10,5 @@ from segkit.widgets.filter_builder import (
     SegmentRefEditor,
 )
 
-__all__ = ["ConditionEditor", "EventEditor", "FilterBuilder", "GroupEditor", "SegmentRefEditor"]
+__all__ = ["ConditionEditor", "DownloadButton", "EventEditor", "FilterBuilder", "GroupEditor",
+           "SegmentExplorer", "SegmentRefEditor"]
