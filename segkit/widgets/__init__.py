@@ -1,5 +1,6 @@
 """Notebook widgets: the only package that imports ipywidgets. Views over library objects."""
 
+from segkit.widgets.contact_editor import ContactEditor
 from segkit.widgets.download import DownloadButton
 from segkit.widgets.explorer import SegmentExplorer
 from segkit.widgets.filter_builder import (
@@ -10,5 +11,5 @@ from segkit.widgets.filter_builder import (
     SegmentRefEditor,
 )
 
-__all__ = ["ConditionEditor", "DownloadButton", "EventEditor", "FilterBuilder", "GroupEditor",
+__all__ = ["ConditionEditor", "ContactEditor", "DownloadButton", "EventEditor", "FilterBuilder", "GroupEditor",
            "SegmentExplorer", "SegmentRefEditor"]
