@@ -14,15 +14,6 @@ from segkit.errors import SegkitError
 PLUGINS = ("segkit.store.cli", "segkit.dedup.cli", "segkit.dashboards")
 
 
-def _cmd_sample(args: argparse.Namespace) -> int:
-    from segkit.sample import write_sample
-
-    counts = write_sample(args.out, contacts=args.contacts, seed=args.seed,
-                          progress=not args.quiet)  # fmt: skip
-    print(f"wrote {args.out}: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
-    return 0
-
-
 def _cmd_info(args: argparse.Namespace) -> int:
     from segkit.data.io import read_dataset
 
@@ -58,13 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    from segkit.sample.cli import add_arguments as sample_arguments
+    from segkit.sample.cli import run as sample_run
+
     p = sub.add_parser("sample", help="generate realistic sample CRM data as Parquet",
-                       description="Generate correlated sample contacts, events and campaigns.")  # fmt: skip
-    p.add_argument("--contacts", type=int, default=20_000, help="contacts to generate (20000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (0)")
-    p.add_argument("--out", type=Path, default=Path("sample_data"), help="folder (sample_data)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=_cmd_sample)
+                       description="Generate correlated sample contacts, events, campaigns, "
+                       "planted duplicates and HubSpot/Mailchimp exports.")  # fmt: skip
+    sample_arguments(p)
+    p.set_defaults(func=sample_run)
 
     p = sub.add_parser("info", help="what a data folder holds: tables, rows, columns, dates",
                        description="Describe a data folder of contacts/events/campaigns files.")  # fmt: skip
