@@ -71,7 +71,7 @@ def test_validate_reports_softer_problems():
     assert "contacts.empty: every value is null" in text
     assert "1 event(s) belong to no known contact" in text
     assert "1 event(s) are in the future" in text
-    assert "1 event(s) have no event type" in text
+    assert "1 event(s) have no event type (only \"*\" conditions count them)" in text
     assert report.to_frame().height == 4
 
 

@@ -241,6 +241,14 @@ def _temporal_cmp(op: str, col: pl.Expr, col_is_date: bool, value: str) -> pl.Ex
     return _CMP[op](col, pl.lit(v, dtype=US))
 
 
+def _days_before(as_of: _dt.datetime, days: int) -> _dt.datetime | None:
+    """``as_of - days``, or None when that is before the first representable day."""
+    try:
+        return as_of - _dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
 def _temporal(kind: Kind) -> Callable[[str, Any, pl.Expr, _dt.datetime], pl.Expr]:
     is_date = kind == Kind.DATE
 
@@ -256,12 +264,11 @@ def _temporal(kind: Kind) -> Callable[[str, Any, pl.Expr, _dt.datetime], pl.Expr
             hit = _in(col, value, lambda c, v: _temporal_cmp("eq", c, is_date, v).fill_null(False))
             return hit if op == "in" else col.is_not_null() & ~hit
         if op in ("within_last_days", "not_within_last_days"):
-            days = _dt.timedelta(days=value)
             end = pl.lit(as_of.date(), dtype=pl.Date) if is_date else pl.lit(as_of, dtype=US)
-            start = (
-                pl.lit(as_of.date() - days, dtype=pl.Date) if is_date
-                else pl.lit(as_of - days, dtype=US)
-            )  # fmt: skip
+            since = _days_before(as_of, value)
+            if since is None:  # N days reach past year 1: every earlier value is within
+                return col <= end if op == "within_last_days" else pl.lit(False)
+            start = pl.lit(since.date(), dtype=pl.Date) if is_date else pl.lit(since, dtype=US)
             if op == "within_last_days":
                 return (col > start) & (col <= end)
             return col <= start
@@ -459,7 +466,8 @@ class Compiler:
     def _window(self, w: LastDays | Between) -> pl.Expr:
         ts = pl.col("timestamp")
         if isinstance(w, LastDays):
-            return ts > pl.lit(self.as_of - _dt.timedelta(days=w.days), dtype=US)
+            since = _days_before(self.as_of, w.days)
+            return pl.lit(True) if since is None else ts > pl.lit(since, dtype=US)
         parts = []
         if w.start is not None:
             parts.append(_temporal_cmp("ge", ts, False, w.start))

@@ -363,7 +363,8 @@ class Dataset:
             if stats["null_event"]:
                 issues.append(Issue(
                     "warning", "events", "event",
-                    f"{stats['null_event']} event(s) have no event type (they are ignored)",
+                    f"{stats['null_event']} event(s) have no event type (only \"*\" conditions count "
+                    "them)",
                     stats["null_event"],
                 ))  # fmt: skip
         return ValidationReport(tuple(issues))

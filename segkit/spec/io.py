@@ -268,13 +268,18 @@ def _parse_within(w: Any, path: str) -> Window:
         raise SegmentError(path, f"found {_type_name(w)}",
                            expected='{"last_days": N} or {"from": ISO, "to": ISO}')  # fmt: skip
     if "last_days" in w:
+        if "from" in w or "to" in w:
+            key = "from" if "from" in w else "to"
+            raise SegmentError(f"{path}.{key}", "'last_days' cannot be combined with "
+                               "'from'/'to'", expected='{"last_days": N} or {"from": ISO, '
+                               '"to": ISO}')  # fmt: skip
         _check_keys(w, ("last_days",), path)
         n = w["last_days"]
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             raise SegmentError(f"{path}.last_days", f"found {n!r}",
                                expected="a whole number of days, 0 or more")  # fmt: skip
         return LastDays(n)
-    _check_keys(w, ("from", "to", "last_days"), path)
+    _check_keys(w, ("from", "to"), path)
     bounds = {}
     for key in ("from", "to"):
         if key in w:
