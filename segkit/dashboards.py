@@ -21,6 +21,8 @@ from urllib.parse import parse_qs
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARDS = ROOT / "dashboards"
+# segkit's Voila template (the lab template with no CDN requests) lives in the package
+TEMPLATES = Path(__file__).resolve().parent / "share"
 SAMPLE_DATA = ROOT / "sample_data"
 SAMPLE_AS_OF = dt.datetime(2026, 11, 1)
 # bump when the sample workspace's recipe changes, so stale caches are rebuilt
@@ -112,12 +114,20 @@ def free_port(start: int) -> int:
     raise OSError(f"no free port in {start}..{start + 99}")
 
 
+def voila_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment Voila needs to find segkit's template."""
+    env = dict(os.environ if env is None else env)
+    paths = [str(TEMPLATES), *filter(None, env.get("JUPYTER_PATH", "").split(os.pathsep))]
+    env["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return env
+
+
 def voila_command(name: str, port: int, *, preheat: bool = True) -> list[str]:
     notebook = DASHBOARDS / f"{name}.ipynb"
     cmd = [
         sys.executable, "-m", "voila", str(notebook),
         f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1",
-        "--show_tracebacks=False", "--theme=light",
+        "--show_tracebacks=False", "--theme=light", "--template=segkit",
         "--VoilaConfiguration.file_allowlist=[]",
     ]  # fmt: skip
     if preheat:
@@ -142,7 +152,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     port = free_port(args.port)
     print(f"segkit dashboard {args.name}: http://127.0.0.1:{port}/", flush=True)
     cmd = voila_command(args.name, port, preheat=not args.no_preheat)
-    return subprocess.call(cmd, env=env)
+    return subprocess.call(cmd, env=voila_env(env))
 
 
 def register(sub) -> None:

@@ -63,7 +63,7 @@ class SegmentExplorer(w.VBox):
         self.library = library.all()
         self.builder = FilterBuilder(self.data, as_of=as_of, catalog=self._saved())
 
-        self.picker = w.Dropdown(options=self._picker_options(), value=None,
+        self.picker = w.Dropdown(options=self._picker_options(), value="",
                                  description="Start from", layout=w.Layout(width="34em"),
                                  style={"description_width": "6em"})  # fmt: skip
         self.picker.add_class("segkit-picker")
@@ -76,7 +76,8 @@ class SegmentExplorer(w.VBox):
         self.save_button.add_class("segkit-save")
         self.save_button.on_click(lambda _: self.save())
         self.download = DownloadButton(self._members_csv, description="Download CSV (Mailchimp)",
-                                       filename="segment-members.csv")  # fmt: skip
+                                       filename="segment-members.csv",
+                                       layout=w.Layout(width="auto"))  # fmt: skip
         actions = [self.builder.name, self.download]
         if self.allow_edit:
             actions.insert(1, self.save_button)
@@ -95,9 +96,7 @@ class SegmentExplorer(w.VBox):
         self._stale: set[str] = set(TABS)
 
         self.builder.on_change(lambda _: self._on_edit())
-        header = w.HTML("<h2 style='margin:0.2em 0'>Segment explorer</h2>")
-        self.children = [header, self.picker, self.builder, w.HBox(actions), self.status,
-                         self.tabs]  # fmt: skip
+        self.children = [self.picker, self.builder, w.HBox(actions), self.status, self.tabs]
         if segment is not None:
             self.builder.load(segment)
         self._on_edit()
@@ -110,14 +109,14 @@ class SegmentExplorer(w.VBox):
         return dict(self.workspace.segments)
 
     def _picker_options(self) -> list[tuple[str, Any]]:
-        opts: list[tuple[str, Any]] = [("— build your own —", None)]
+        opts: list[tuple[str, Any]] = [("— build your own —", "")]
         opts += [(f"saved · {n}", ("saved", n)) for n in sorted(self._saved())]
         opts += [(f"library · {n}", ("library", n)) for n in self.library]
         return opts
 
     def _on_pick(self, change: dict) -> None:
         choice = change["new"]
-        if choice is None:
+        if not choice:
             return
         kind, name = choice
         seg = self._saved()[name] if kind == "saved" else self.library[name]
@@ -230,7 +229,7 @@ class SegmentExplorer(w.VBox):
         self.builder.catalog = self._saved()
         with self.picker.hold_trait_notifications():
             self.picker.options = self._picker_options()
-            self.picker.value = None
+            self.picker.value = ""
         self.status.value = f"<span style='color:#1a7f37'>saved “{html.escape(seg.name)}”</span>"
         self._on_edit()
 

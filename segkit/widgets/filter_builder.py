@@ -147,9 +147,10 @@ class ValueInput(w.HBox):
             n = 2 if op == "between" else 1
             return [w.DatePicker(layout=w.Layout(width="11em")) for _ in range(n)]
         if kind in (Kind.INT, Kind.FLOAT):
+            # text boxes, so "not filled in yet" is visible (an IntText would say 0)
             n = 2 if op == "between" else 1
-            cls = w.IntText if kind == Kind.INT else w.FloatText
-            return [cls(layout=w.Layout(width="8em")) for _ in range(n)]
+            words = "whole number" if kind == Kind.INT else "number"
+            return [w.Text(placeholder=words, layout=w.Layout(width="8em")) for _ in range(n)]
         if opts and op in ("eq", "ne"):
             return [w.Combobox(options=[v for _, v in opts], placeholder="value",
                                ensure_option=False)]  # fmt: skip
@@ -166,6 +167,9 @@ class ValueInput(w.HBox):
         if kind in (Kind.DATE, Kind.DATETIME):
             days = [i.value.isoformat() if isinstance(i.value, dt.date) else None for i in ins]
             return days if op == "between" else days[0]
+        if kind in (Kind.INT, Kind.FLOAT):
+            nums = [_number(i.value, kind) for i in ins]
+            return nums if op == "between" else nums[0]
         if op == "between":
             return [ins[0].value, ins[1].value]
         if isinstance(ins[0], w.Text | w.Combobox) and ins[0].value == "":
@@ -185,10 +189,27 @@ class ValueInput(w.HBox):
             vals = value if isinstance(value, list) else [value]
             for i, v in zip(ins, vals, strict=False):
                 i.value = dt.date.fromisoformat(str(v)[:10])
+        elif self.kind in (Kind.INT, Kind.FLOAT):
+            vals = value if isinstance(value, list | tuple) else [value]
+            for i, v in zip(ins, vals, strict=False):
+                i.value = "" if v is None else f"{v:g}" if isinstance(v, float) else str(v)
         elif len(ins) == 2:
             ins[0].value, ins[1].value = value
         else:
             ins[0].value = value
+
+
+def _number(text: str, kind: Kind) -> int | float | str | None:
+    """A typed number from a text box; None when empty; the text itself when it is not a
+    number (so the document check names the problem)."""
+    text = (text or "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        return int(text) if kind == Kind.INT and text.lstrip("+-").isdigit() else float(text) \
+            if kind == Kind.FLOAT or "." in text or "e" in text.lower() else int(text)
+    except ValueError:
+        return text
 
 
 # -- rows ---------------------------------------------------------------------------------------

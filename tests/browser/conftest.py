@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -39,20 +38,20 @@ def _free_port() -> int:
 
 class VoilaServer:
     def __init__(self, notebook: str, env: dict[str, str], log: Path) -> None:
-        from segkit.dashboards import voila_command
+        from segkit.dashboards import voila_command, voila_env
 
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = log.open("w")
         cmd = voila_command(notebook, self.port, preheat=False)
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        self.proc = subprocess.Popen(cmd, env=voila_env(env), stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)  # fmt: skip
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"voila exited with {self.proc.returncode}; see {log}")
-            try:
-                with urllib.request.urlopen(self.url + "api/status", timeout=2):
+            try:  # the port accepts connections once Voila's server is up
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
                     return
             except OSError:
                 time.sleep(0.3)

@@ -75,7 +75,7 @@ def test_download_is_exactly_the_members_in_mailchimp_format(data):
 
 
 def test_a_dataset_explorer_cannot_save(explorer):
-    assert explorer.save_button not in explorer.children[3].children
+    assert explorer.save_button not in explorer.children[2].children
     explorer.save()
     assert "not allowed" in explorer.status.value
 
