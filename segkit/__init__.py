@@ -22,6 +22,10 @@ def __getattr__(name: str):
         from segkit import widgets
 
         return getattr(widgets, name)
+    if name in ("find_duplicates", "DuplicateReport"):
+        from segkit import dedup
+
+        return getattr(dedup, name)
     if name in ("Workspace", "WorkspaceConflict", "WorkspaceError"):
         from segkit import store
 
@@ -32,6 +36,7 @@ def __getattr__(name: str):
 __all__ = [
     "DataError",
     "Dataset",
+    "DuplicateReport",
     "Explanation",
     "FilterBuilder",
     "SegmentExplorer",
@@ -49,6 +54,7 @@ __all__ = [
     "did",
     "evaluate_many",
     "field",
+    "find_duplicates",
     "in_segment",
     "not_",
     "read_dataset",
