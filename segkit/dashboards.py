@@ -197,3 +197,16 @@ def explorer_app():
     if wanted and Path(wanted).resolve() != Path(ws.path).resolve():
         app = build(Workspace.open(wanted))
     return app
+
+
+def quality_app():
+    """The data-quality panel of ``dashboards/data_quality.ipynb`` (same workspace rules as the
+    explorer; the duplicate reviewer only with ``--allow-edit``)."""
+    from segkit.store import Workspace
+    from segkit.widgets.quality import DataQualityPanel
+
+    ws = open_workspace()
+    wanted = requested_workspace(query_string())
+    if wanted and Path(wanted).resolve() != Path(ws.path).resolve():
+        ws = Workspace.open(wanted)
+    return DataQualityPanel(ws, as_of=default_as_of(ws), allow_edit=editing_allowed())

@@ -182,6 +182,20 @@ alt.JupyterChart.enable_offline()   # charts from the bundled Vega: no CDN"""),
 ])
 
 
+notebook("dashboards/data_quality.ipynb", [
+    ("md", """# Data quality
+
+Duplicates, missing and invalid values per field, rows the last imports rejected, and how fresh
+each event feed is."""),
+    ("code", """import altair as alt
+
+from segkit import dashboards
+
+alt.JupyterChart.enable_offline()"""),
+    ("code", """dashboards.quality_app()"""),
+])
+
+
 def build(check: bool = False) -> int:
     stale = []
     for rel, cells in NOTEBOOKS.items():

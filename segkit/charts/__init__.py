@@ -12,6 +12,7 @@ nothing without a network. :func:`to_svg` renders any chart to SVG locally (vl-c
 from segkit.charts.core import (
     attrition,
     enable_offline,
+    field_quality,
     segment_sizes,
     size_history,
     to_svg,
@@ -28,6 +29,7 @@ __all__ = [
     "activity",
     "attrition",
     "enable_offline",
+    "field_quality",
     "lifecycle_funnel",
     "numeric_distribution",
     "overlap",

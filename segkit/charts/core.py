@@ -139,3 +139,28 @@ def size_history(
     line = base.mark_line(**line_color)
     points = base.mark_point(filled=True, **line_color).encode(tooltip=tooltip)
     return alt.layer(line, points)
+
+
+def field_quality(table: pl.DataFrame) -> alt.Chart:
+    """Missing and invalid shares per field from ``quality.field_quality(...)``: stacked bars,
+    worst fields first."""
+    frame = _require(table, ["field", "missing_share", "invalid_share"], "field_quality")
+    long = (
+        frame.select("field", missing=pl.col("missing_share"),
+                     invalid=pl.col("invalid_share").fill_null(0.0))
+        .unpivot(index="field", variable_name="problem", value_name="share")
+    )  # fmt: skip
+    order = (frame.with_columns(bad=pl.col("missing_share") + pl.col("invalid_share").fill_null(0))
+             .sort("bad", descending=True)["field"].to_list())  # fmt: skip
+    return (
+        alt.Chart(long, title="Missing and invalid values per field")
+        .mark_bar()
+        .encode(
+            x=alt.X("share:Q", title="share of contacts", axis=alt.Axis(format="%"),
+                    scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("field:N", sort=order, title=None),
+            color=alt.Color("problem:N", scale=alt.Scale(domain=["missing", "invalid"],
+                            range=[PALETTE["muted"], PALETTE["bad"]]), title=None),
+            tooltip=["field", "problem", alt.Tooltip("share:Q", format=".1%")],
+        )
+    )  # fmt: skip

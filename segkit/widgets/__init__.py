@@ -10,6 +10,7 @@ from segkit.widgets.filter_builder import (
     GroupEditor,
     SegmentRefEditor,
 )
+from segkit.widgets.quality import DataQualityPanel
 
-__all__ = ["ConditionEditor", "ContactEditor", "DownloadButton", "EventEditor", "FilterBuilder", "GroupEditor",
+__all__ = ["ConditionEditor", "ContactEditor", "DataQualityPanel", "DownloadButton", "EventEditor", "FilterBuilder", "GroupEditor",
            "SegmentExplorer", "SegmentRefEditor"]
