@@ -17,9 +17,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-# The main job: JupyterLab (bound to 127.0.0.1) on the quickstart notebook over the sample data.
-run: lab
+# The main job: the Voila segment explorer on the bundled sample data, on 127.0.0.1.
+run: $(STAMP)
+	$(BIN)/segkit dashboard segment_explorer --port $(PORT)
 
+# JupyterLab (bound to 127.0.0.1) on the tutorials.
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port $(PORT) notebooks/01_quickstart.ipynb
 
