@@ -18,7 +18,8 @@ __version__ = "0.1.0"
 def __getattr__(name: str):
     # widgets import ipywidgets and the store imports deltalake: load them on first use, so a
     # script that only evaluates segments never pays for either
-    if name in ("FilterBuilder", "SegmentExplorer", "ContactEditor", "DuplicateReviewer"):
+    if name in ("FilterBuilder", "SegmentExplorer", "ContactEditor", "DuplicateReviewer",
+                "DataQualityPanel"):
         from segkit import widgets
 
         return getattr(widgets, name)
@@ -34,9 +35,12 @@ def __getattr__(name: str):
 
 
 __all__ = [
+    "ContactEditor",
     "DataError",
+    "DataQualityPanel",
     "Dataset",
     "DuplicateReport",
+    "DuplicateReviewer",
     "Explanation",
     "FilterBuilder",
     "SegmentExplorer",

@@ -1,8 +1,10 @@
 """``segkit dedup PATH``: find duplicate contacts, print a summary, write the scored pairs.
 
-``PATH`` is a data folder (read with :func:`segkit.read_dataset`) or one contacts file
-(Parquet, CSV or NDJSON, read with :func:`segkit.data.io.read_table`). Heavy imports happen
-only when the command runs, so registering it costs nothing.
+``PATH`` is a data folder (read with :func:`segkit.read_dataset`), one contacts file
+(Parquet, CSV or NDJSON, read with :func:`segkit.data.io.read_table`) or a segkit workspace;
+for a workspace, ``--apply`` merges the confident clusters in one commit (``ws.dedupe``) and
+prints the merge id (undo with ``ws.unmerge(id)``). Heavy imports happen only when the command
+runs, so registering it costs nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "writes every pair from the review threshold up, with per-field evidence."
         ),
     )
-    p.add_argument("path", type=Path, help="a data folder with contacts.*, or a contacts file")
+    p.add_argument("path", type=Path,
+                   help="a data folder with contacts.*, a contacts file, or a workspace")  # fmt: skip
     p.add_argument("--out", type=Path, default=Path("pairs.csv"),
                    help="where to write the pairs (.csv or .parquet; default pairs.csv)")  # fmt: skip
     p.add_argument("--clusters", type=Path, default=None,
@@ -34,6 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="match probability from which pairs go to review (0.5)")  # fmt: skip
     p.add_argument("--field", action="append", default=None, metavar="COLUMN=ROLE",
                    help="compare COLUMN as ROLE (repeatable); default: infer from column names")  # fmt: skip
+    p.add_argument("--apply", action="store_true",
+                   help="PATH being a workspace: merge the confident clusters (one commit; "
+                        "clusters with a pair decided 'not a duplicate' are held back)")  # fmt: skip
     p.add_argument("--show-settings", action="store_true",
                    help="print the comparison roles, blocking passes and fitted weights")  # fmt: skip
     p.set_defaults(func=run)
@@ -76,9 +82,22 @@ def run(args: argparse.Namespace) -> int:
             if not sep or not column or not role:
                 raise DataError(f"--field {item!r}: expected COLUMN=ROLE, e.g. mail=email")
             fields[column] = role
-    contacts = _read_contacts(args.path)
-    report = find_duplicates(contacts, fields=fields, threshold=args.threshold,
-                             review_threshold=args.review_threshold)  # fmt: skip
+    result = None
+    if _is_workspace(args.path):
+        from segkit.store import Workspace
+
+        ws = Workspace.open(args.path)
+        result = ws.dedupe(args.threshold, review_threshold=args.review_threshold,
+                           fields=fields, apply=args.apply)  # fmt: skip
+        report = result.report
+    elif args.apply:
+        raise DataError(f"{args.path}: --apply merges contacts in a segkit workspace; this is "
+                        "not one (create one with `segkit init` and import the contacts)",
+                        path=str(args.path))  # fmt: skip
+    else:
+        contacts = _read_contacts(args.path)
+        report = find_duplicates(contacts, fields=fields, threshold=args.threshold,
+                                 review_threshold=args.review_threshold)  # fmt: skip
     if args.show_settings:
         print(report.settings)
         print(report.model)
@@ -89,7 +108,27 @@ def run(args: argparse.Namespace) -> int:
     if args.clusters is not None:
         _write(report.clusters, args.clusters)
         print(f"wrote {report.clusters.height:,} clustered contacts to {args.clusters}")
+    if result is not None:
+        if not args.apply:
+            print("nothing merged (add --apply to merge the confident clusters)")
+        elif result.merge is None:
+            print("nothing to merge")
+        else:
+            m = result.merge
+            print(f"merged {m.n_merged:,} contact(s) into {m.n_clusters:,} "
+                  f"({m.events_moved:,} events moved) as workspace version {m.version}")
+            if m.held_back.height:
+                print(f"held back {m.held_back['cluster_id'].n_unique():,} cluster(s) with a pair "
+                      "decided 'not a duplicate'")  # fmt: skip
+            print(f"merge id {m.merge_id} (undo: ws.unmerge({m.merge_id}))")
+        print(f"{result.review.height:,} pair(s) wait for review (sk.DuplicateReviewer)")
     return 0
+
+
+def _is_workspace(path: Path) -> bool:
+    from segkit.store._journal import MARKER
+
+    return path.is_dir() and (path / MARKER).exists()
 
 
 def main(argv: list[str] | None = None) -> int:

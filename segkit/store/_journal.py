@@ -65,8 +65,31 @@ TABLES: dict[str, tuple[pl.DataFrame, tuple[str, ...]]] = {
                              "contact_id": pl.Int64}),
         ("snapshot", "contact_id"),
     ),  # fmt: skip
+    # the merge audit (segkit/store/merge.py): one row per contact of each merged cluster
+    "merges": (
+        pl.DataFrame(schema={"entry": pl.String, "merge_id": pl.Int64, "survivor_id": pl.Int64,
+                             "contact_id": pl.Int64, "survivor": pl.Boolean,
+                             "fields": pl.List(pl.String), "rules": pl.String,
+                             "contact": pl.String, "events": pl.String, "n_events": pl.Int64,
+                             "static_segments": pl.List(pl.String),
+                             "merged_at": pl.Datetime("us"), "unmerged_in": pl.Int64,
+                             "unmerged_at": pl.Datetime("us")}),
+        ("merge_id", "survivor_id", "contact_id"),
+    ),  # fmt: skip
+    # a person's decisions on candidate duplicate pairs (ws.decide, DuplicateReviewer)
+    "pair_decisions": (
+        pl.DataFrame(schema={"pair": pl.String, "contact_id_a": pl.Int64,
+                             "contact_id_b": pl.Int64, "decision": pl.String,
+                             "score": pl.Float64, "merge_id": pl.Int64, "note": pl.String,
+                             "decided_at": pl.Datetime("us"), "user": pl.String}),
+        ("contact_id_a", "contact_id_b"),
+    ),  # fmt: skip
 }
 DATA_TABLES = tuple(TABLES)
+# tables added to format 1 after it was first released: a workspace made before has no folder
+# for them (created empty on its first write, see add_missing_tables) and no journal column
+# (read as their version 0: empty)
+LATER_TABLES = ("merges", "pair_decisions")
 
 JOURNAL_SCHEMA = pl.Schema({
     "version": pl.Int64, "time": pl.Datetime("us"), "operation": pl.String,
@@ -85,6 +108,11 @@ A segkit workspace is one folder:
                          members of a static segment, saved_at)
   snapshots/             Delta table, one row per segment per refresh (size, as_of)
   memberships/           Delta table, member ids per segment per refresh
+  merges/                Delta table, the merge audit: one row per contact of each merged
+                         cluster (merge_id, survivor_id, contact_id, fields it supplied, its
+                         previous row and moved events as JSON, unmerged_in)
+  pair_decisions/        Delta table, decisions on candidate duplicate pairs (pair, ids,
+                         decision "merge" or "not_duplicate", score, merge_id, decided_at)
   {JOURNAL}/              Delta table, one row per workspace commit: version, time, operation,
                          message, rows_affected, details (JSON), user and the Delta version of
                          every table above after the operation
@@ -115,7 +143,7 @@ class Commit:
         return cls(
             version=row["version"], time=row["time"], operation=row["operation"],
             message=row["message"] or "", rows_affected=row["rows_affected"] or 0,
-            tables={t: row[f"{t}_version"] for t in DATA_TABLES},
+            tables={t: row.get(f"{t}_version") or 0 for t in DATA_TABLES},
             details=json.loads(row["details"] or "{}"), user=row.get("user"),
         )  # fmt: skip
 
@@ -184,6 +212,25 @@ def read_marker(root: Path) -> dict[str, Any]:
             f"formats up to {FORMAT_VERSION}: upgrade segkit to open it", path=str(root),
         )  # fmt: skip
     return doc
+
+
+def add_missing_tables(root: Path, jdt: DeltaTable) -> dict[str, int]:
+    """Create the tables of :data:`LATER_TABLES` a workspace made before them lacks (empty), and
+    add their columns to the journal (nullable: older rows read as version 0). Called by each
+    writer under the lock; returns the versions of the tables it created."""
+    have = {f.name for f in jdt.schema().fields}
+    missing = [f"{t}_version" for t in DATA_TABLES if f"{t}_version" not in have]
+    if missing:
+        from deltalake import Field
+
+        jdt.alter.add_columns([Field(c, "long", nullable=True) for c in missing])
+        jdt.update_incremental()
+    created = {}
+    for name in LATER_TABLES:
+        if not (root / name / "_delta_log").is_dir():
+            empty, stats = TABLES[name]
+            created[name] = _delta.create(root / name, empty, stats, name)
+    return created
 
 
 # -- journal ------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from segkit.data.dataset import Dataset
 from segkit.errors import DataError, SegmentError
 from segkit.store import _delta
 from segkit.store import _journal as J
+from segkit.store import merge as _merge
 from segkit.store import normalize as N
 from segkit.store.errors import WorkspaceConflict, WorkspaceError
 from segkit.store.fields import STANDARD_FIELDS, check_name, parse_dtype, unknown_field
@@ -274,6 +275,9 @@ class Workspace:
                 )  # fmt: skip
             tx = _Tx(self, head, jdt)
             tx.message = message
+            for table, created in J.add_missing_tables(self.path, jdt).items():
+                tx.versions[table] = created  # a workspace older than the table
+                tx.touched.add(table)
             try:
                 yield tx
                 commit = J.Commit(
@@ -371,8 +375,12 @@ class Workspace:
         return new_id
 
     def _max_id(self, tx: _Tx) -> int:
-        m = tx.scan("contacts").select(pl.col("contact_id").max()).collect().item()
-        return int(m or 0)
+        """The highest id ever given out: live contacts and merged-away ones (which an unmerge
+        brings back), so a new contact never takes an id that history still refers to."""
+        ids = [tx.scan("contacts").select(pl.col("contact_id").max()).collect().item()]
+        if "merges" in tx.versions and tx.has_rows("merges"):
+            ids.append(tx.scan("merges").select(pl.col("contact_id").max()).collect().item())
+        return int(max((i for i in ids if i is not None), default=0))
 
     def update(self, contact_id: int, message: str | None = None, **fields: Any) -> None:
         """Change fields of one contact (``None`` empties a field)."""
@@ -820,6 +828,7 @@ class Workspace:
         """
         with self._write("forget", message) as tx:
             ids = self._target_ids(tx, contact_ids)
+            ids = _merge.forget_ids(tx, ids)  # merged records are one person; audit rows go
             emails = self._all_emails(ids)
             n = tx.delete_keys("contacts", ids)
             tx.delete_keys("events", ids)
@@ -897,6 +906,135 @@ class Workspace:
             tmp = path.with_suffix(".tmp")
             keep.write_csv(tmp)
             os.replace(tmp, path)
+
+    # -- duplicates: merge, unmerge, dedupe, pair decisions ---------------------------------------
+
+    def merge(self, cluster_or_ids: Any, rules: Mapping[str, str] | None = None, *,
+              survivor: Any = "oldest", message: str | None = None,
+              ) -> _merge.MergeResult:  # fmt: skip
+        """Fold duplicate contacts into one surviving contact per cluster, in one commit.
+
+        ``cluster_or_ids``: a list of contact ids (one cluster), a DataFrame with
+        ``contact_id`` and ``cluster_id`` (many clusters), or a DuplicateReport (its confident
+        clusters, minus those holding a pair decided "not a duplicate"). ``rules`` overrides
+        the survivorship rule of a field (``most_recent``, ``survivor``, ``min``, ``max``,
+        ``union``); ``survivor``: ``"oldest"`` (smallest id, the default), ``"most_recent"``,
+        ``"most_complete"`` or contact ids. Events move to the survivor, static segments list
+        it instead; the ``merges`` table records which record gave which value, and
+        :meth:`unmerge` undoes it. See :mod:`segkit.store.merge`.
+
+        >>> import tempfile, os
+        >>> ws = Workspace.create(os.path.join(tempfile.mkdtemp(), "crm"))
+        >>> a = ws.add_contact(email="ann@x.org", first_name="Ann", tags=["vip"])
+        >>> b = ws.add_contact(email="ann.lee@y.org", last_name="Lee", tags=["events"])
+        >>> m = ws.merge([a, b])
+        >>> ws.contacts().select("contact_id", "first_name", "last_name", "tags").row(0)
+        (1, 'Ann', 'Lee', ['vip', 'events'])
+        >>> m.source_of(1, "last_name"), ws.history()["operation"][0]
+        ([2], 'merge')
+        """
+        from segkit.dedup.report import DuplicateReport
+
+        clusters = _merge.clusters_of(cluster_or_ids)
+        held = clusters.head(0)
+        if isinstance(cluster_or_ids, DuplicateReport):
+            held = _merge.held_back(clusters, self.pair_decisions())
+            clusters = clusters.join(held, on=["contact_id", "cluster_id"], how="anti")
+            if clusters.height == 0 and held.height:
+                raise DataError(f"nothing to merge: every cluster ({held['cluster_id'].n_unique()})"
+                                " holds a pair decided 'not a duplicate'")  # fmt: skip
+        with self._write("merge", message) as tx:
+            return _merge.apply_merge(self, tx, clusters, rules, survivor, held_back=held)
+
+    def unmerge(self, merge_id: int, contact_id: int | None = None,
+                message: str | None = None) -> int:  # fmt: skip
+        """Undo a merge as a new commit: every merged contact's previous row back (the
+        survivor's too), every moved event back to its contact, static segment lists as they
+        were. ``contact_id`` undoes only the cluster holding that contact. Returns the new
+        version."""
+        with self._write("unmerge", message) as tx:
+            _merge.apply_unmerge(self, tx, merge_id, contact_id)
+        return self.version
+
+    def merges(self, merge_id: int | None = None) -> pl.DataFrame:
+        """The merge audit (one row per contact of each merged cluster; see
+        :mod:`segkit.store.merge`), newest merge first."""
+        lf = self._scan_later("merges")
+        if merge_id is not None:
+            lf = lf.filter(pl.col("merge_id") == merge_id)
+        return lf.sort(["merge_id", "survivor_id", "survivor", "contact_id"],
+                       descending=[True, False, True, False]).collect()  # fmt: skip
+
+    def pair_decisions(self) -> pl.DataFrame:
+        """What people decided about candidate duplicate pairs: ``pair`` ("a:b", a < b),
+        ``contact_id_a``, ``contact_id_b``, ``decision`` ("merge" or "not_duplicate"),
+        ``score``, ``merge_id``, ``note``, ``decided_at``, ``user``."""
+        return self._scan_later("pair_decisions").sort("decided_at", "pair").collect()
+
+    def _scan_later(self, table: str) -> pl.LazyFrame:
+        commit = self._commit_at(None)
+        if not (self.path / table / "_delta_log").is_dir():  # a workspace older than the table
+            return J.TABLES[table][0].lazy()
+        return self._scan(table, commit)
+
+    def decide(self, contact_a: int, contact_b: int, decision: str, *,
+               score: float | None = None, note: str | None = None,
+               rules: Mapping[str, str] | None = None,
+               message: str | None = None) -> _merge.MergeResult | None:  # fmt: skip
+        """Record a person's decision on a candidate pair: ``"not_duplicate"`` (one commit
+        ``decide``; :meth:`dedupe` then never merges them automatically) or ``"merge"`` (the
+        pair is merged, decision included, in one ``merge`` commit; returns its result)."""
+        rows = _merge.decision_rows([(contact_a, contact_b)], decision, score=score, note=note)
+        if decision == "merge":
+            clusters = _merge.clusters_of([contact_a, contact_b])
+            with self._write("merge", message) as tx:
+                return _merge.apply_merge(self, tx, clusters, rules, "oldest", rows)
+        with self._write("decide", message) as tx:
+            ids = pl.Series("contact_id", [contact_a, contact_b], dtype=pl.Int64)
+            found = tx.scan("contacts").filter(pl.col("contact_id").is_in(ids.implode())) \
+                .select(pl.len()).collect().item()  # fmt: skip
+            if found != 2:
+                have = tx.scan("contacts").filter(pl.col("contact_id").is_in(ids.implode())) \
+                    .collect()["contact_id"].to_list()  # fmt: skip
+                missing = [int(i) for i in ids if i not in have]
+                raise DataError(_merge._explain_unknown(missing, tx.scan("merges").collect()),
+                                table="contacts", column="contact_id")  # fmt: skip
+            tx.merge("pair_decisions", rows, "pair")
+            tx.rows_affected = 1
+            tx.details = {"pair": rows["pair"][0], "decision": decision}
+            tx.message = message or f"pair {rows['pair'][0]}: {decision.replace('_', ' ')}"
+        return None
+
+    def review_pairs(self, report: Any) -> pl.DataFrame:
+        """``report.review_queue()`` as it stands now: ids replaced by the contact they were
+        merged into (``reported_a``/``reported_b`` keep the report's), pairs already in one
+        contact, with a deleted contact or already decided left out."""
+        commit = self._commit_at(None)
+        existing = self._scan("contacts", commit).select("contact_id").collect()["contact_id"]
+        return _merge.pending_pairs(report.review_queue(), self.merges(),
+                                    self.pair_decisions(), existing)  # fmt: skip
+
+    def dedupe(self, threshold: float | None = None, *, review_threshold: float | None = None,
+               fields: Mapping[str, str] | None = None, settings: Any = None,
+               rules: Mapping[str, str] | None = None, survivor: Any = "oldest",
+               apply: bool = True, message: str | None = None) -> _merge.DedupeResult:  # fmt: skip
+        """Find duplicate contacts (:func:`segkit.dedup.find_duplicates` on the workspace's
+        contacts) and merge the confident clusters in one commit, leaving the uncertain band
+        for review (``result.review``; :class:`segkit.widgets.DuplicateReviewer`). Clusters
+        holding a pair decided "not a duplicate" are held back. ``apply=False`` only reports.
+        The result unpacks as ``merge, report`` (``merge`` is None when nothing merged)."""
+        from segkit.dedup.find import find_duplicates
+
+        report = find_duplicates(self.contacts(), fields=fields, threshold=threshold,
+                                 review_threshold=review_threshold, settings=settings)  # fmt: skip
+        result = None
+        clusters = _merge.clusters_of(report)
+        held = _merge.held_back(clusters, self.pair_decisions())
+        todo = clusters.join(held, on=["contact_id", "cluster_id"], how="anti")
+        if apply and todo.height:
+            with self._write("merge", message) as tx:
+                result = _merge.apply_merge(self, tx, todo, rules, survivor, held_back=held)
+        return _merge.DedupeResult(result, report, self.review_pairs(report))
 
     # -- segment catalog -------------------------------------------------------------------------
 

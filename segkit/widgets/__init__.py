@@ -2,6 +2,7 @@
 
 from segkit.widgets.contact_editor import ContactEditor
 from segkit.widgets.download import DownloadButton
+from segkit.widgets.duplicate_reviewer import DuplicateReviewer
 from segkit.widgets.explorer import SegmentExplorer
 from segkit.widgets.filter_builder import (
     ConditionEditor,
@@ -12,5 +13,5 @@ from segkit.widgets.filter_builder import (
 )
 from segkit.widgets.quality import DataQualityPanel
 
-__all__ = ["ConditionEditor", "ContactEditor", "DataQualityPanel", "DownloadButton", "EventEditor", "FilterBuilder", "GroupEditor",
+__all__ = ["ConditionEditor", "ContactEditor", "DataQualityPanel", "DuplicateReviewer", "DownloadButton", "EventEditor", "FilterBuilder", "GroupEditor",
            "SegmentExplorer", "SegmentRefEditor"]
