@@ -67,15 +67,24 @@ def sample_workspace(path: str | os.PathLike[str] | None = None, *, progress: bo
     target = Path(path) if path else home() / f"sample-workspace-v{SAMPLE_WORKSPACE_VERSION}"
     if (target / "segkit-workspace.json").exists():
         return Workspace.open(target)
+    from segkit._progress import Stages
+
     tmp = target.with_name(target.name + ".building")
     shutil.rmtree(tmp, ignore_errors=True)
     ws = Workspace.create(tmp)
-    ws.import_dataset(SAMPLE_DATA, message="import the bundled sample data")
-    for seg in _sample_segments(library):
-        ws.save_segment(seg, message=f"save {seg.name}")
+    segments = _sample_segments(library)
     months = [SAMPLE_AS_OF - dt.timedelta(days=30 * k) for k in range(12, -1, -1)]
-    for as_of in months:
-        ws.refresh(as_of=as_of, message=f"monthly snapshot as of {as_of:%Y-%m-%d}")
+    steps = ["import", *(f"save {s.name}" for s in segments),
+             *(f"refresh {m:%Y-%m-%d}" for m in months)]  # fmt: skip
+    with Stages(steps, "sample workspace", progress) as bar:
+        ws.import_dataset(SAMPLE_DATA, message="import the bundled sample data")
+        bar.done("import")
+        for seg in segments:
+            ws.save_segment(seg, message=f"save {seg.name}")
+            bar.done(f"save {seg.name}")
+        for as_of in months:
+            ws.refresh(as_of=as_of, message=f"monthly snapshot as of {as_of:%Y-%m-%d}")
+            bar.done(f"refresh {as_of:%Y-%m-%d}")
     tmp.rename(target)  # the workspace appears whole or not at all
     return Workspace.open(target)
 
@@ -145,8 +154,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     if args.workspace:
         env["SEGKIT_WORKSPACE"] = str(Path(args.workspace).resolve())
     else:
-        print("preparing the sample workspace (first run only) ...", flush=True)
-        sample_workspace()
+        sample_workspace(progress=True)
     if args.allow_edit:
         env["SEGKIT_DASHBOARD_EDIT"] = "1"
     port = free_port(args.port)

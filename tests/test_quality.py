@@ -55,3 +55,13 @@ def test_recent_rejects_reads_the_rejects_folder(tmp_path):
         path = tmp_path
     out = quality.recent_rejects(Ws())
     assert out.columns[:3] == ["file", "row", "reason"] and out["reason"][0] == "invalid email"
+
+
+def test_progress_bars_only_when_wanted(capsys):
+    from segkit._progress import Stages, wanted
+
+    assert not wanted(None, 10) and wanted(None, 50_000) and wanted(True, 1) and not wanted(False, 10**6)
+    with Stages(["a", "b"], "work", True) as s:
+        s.done("a")
+        s.done("b")
+    assert "work" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from segkit._progress import Stages, wanted
 from segkit.dedup import normalise as nz
 from segkit.dedup.blocking import candidate_pairs
 from segkit.dedup.cluster import cluster
@@ -223,6 +224,7 @@ def find_duplicates(
     threshold: float | None = None,
     review_threshold: float | None = None,
     settings: DedupSettings | None = None,
+    progress: bool | None = None,
 ) -> DuplicateReport:
     """Find contacts that are the same person, explainably.
 
@@ -232,7 +234,8 @@ def find_duplicates(
     ``company``, ``address``, ``city``, ``postal_code``, ``state``, ``country``,
     ``birth_date``); ``fields={"column": "role"}`` says exactly which columns to compare.
     ``threshold`` is the match probability from which pairs are merged automatically
-    (default 0.99); ``review_threshold`` (default 0.5) starts the review band.
+    (default 0.99); ``review_threshold`` (default 0.5) starts the review band. ``progress``
+    shows a bar of the stages (default: for 50,000 contacts or more).
 
     Examples
     --------
@@ -261,14 +264,18 @@ def find_duplicates(
     n = frame.height
     t1 = time.perf_counter()
     timings["normalise"] = t1 - t0
+    stages = Stages(["block", "compare", "fit", "cluster", "report"], "find_duplicates",
+                    wanted(progress, n))  # fmt: skip
 
     a, b, stats = candidate_pairs(norm, s.passes, max_block_size=s.max_block_size, window=s.window)
     t2 = time.perf_counter()
     timings["block"] = t2 - t1
+    stages.done("block")
 
     comp = compare_chunked(enc, s.fields, a, b)
     t3 = time.perf_counter()
     timings["compare"] = t3 - t2
+    stages.done("compare")
 
     levels = [comp[c].level for c in field_names]
     tfs = [comp[c].tf for c in field_names]
@@ -279,6 +286,7 @@ def find_duplicates(
                 max_iter=s.max_em_iterations)  # fmt: skip
     t4 = time.perf_counter()
     timings["fit"] = t4 - t3
+    stages.done("fit")
 
     _, prob = model.score(levels, tfs) if len(a) else (np.zeros(0), np.zeros(0))
     # a pair whose identity fields all disagree is never an edge of a cluster
@@ -296,6 +304,7 @@ def find_duplicates(
                            min_score=s.min_cluster_score, score_pairs=score_pairs)  # fmt: skip
     t5 = time.perf_counter()
     timings["cluster"] = t5 - t4
+    stages.done("cluster")
 
     # the pairs to report: scored pairs from the review threshold up, and pairs inside a
     # cluster; their comparisons are recomputed with similarities (kept for these only)
@@ -365,6 +374,8 @@ def find_duplicates(
     def explain(id_a: Any, id_b: Any) -> pl.DataFrame:
         return _explain(raw, norm, enc, s, model, id_a, id_b)
 
+    stages.done("report")
+    stages.close()
     return DuplicateReport(
         pairs=pairs, clusters=clusters, settings=s, model=model, blocking=stats,
         n_contacts=n, n_candidates=len(a), timings=timings, explain=explain,
