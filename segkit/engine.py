@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from segkit.compile.polars import Compiler, kinds_of, resolve_as_of
+from segkit.compile.polars import Compiler, kinds_of, needs_events, resolve_as_of
 from segkit.data.dataset import Dataset
 from segkit.errors import SegmentError
 from segkit.spec.describe import describe
@@ -160,7 +160,14 @@ def mask(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -> pl.
 
 
 def count(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -> int:
-    return count_many({"member": seg}, _dataset(data), as_of, catalog)["member"]
+    data = _dataset(data)
+    catalog = _catalog(catalog)
+    _prepare([seg], data, catalog)
+    comp = Compiler(data, resolve_as_of(as_of), catalog)
+    expr = comp.rule(seg.rule)
+    # contacts without a matching event cannot be members of such a rule: skip them
+    frame = comp.frame(ordered=False, inner=needs_events(seg.rule) and data.has_events)
+    return int(frame.filter(expr).select(pl.len()).collect().item())
 
 
 def members(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -> pl.DataFrame:

@@ -238,3 +238,24 @@ def test_rich_repr_shows_description():
     seg = sk.Segment.from_dict(HOT)
     assert "viewed the pricing page" in seg._repr_html_()
     assert repr(seg).startswith("<Hot leads: lifecycle stage")
+
+
+@pytest.mark.parametrize(("rule", "needs"), [
+    ({"event": "purchase"}, True),
+    ({"event": "purchase", "op": "eq", "value": 0}, False),
+    ({"event": "purchase", "op": "le", "value": 3}, False),
+    ({"event": "purchase", "measure": {"sum": "amount"}, "op": "ge", "value": 10}, True),
+    ({"event": "purchase", "measure": {"sum": "amount"}, "op": "lt", "value": 10}, False),
+    ({"event": "purchase", "measure": {"avg": "amount"}, "op": "lt", "value": 10}, True),
+    ({"event": "purchase", "measure": "last_at", "op": "is_empty"}, False),
+    ({"all": [{"field": "age", "op": "gt", "value": 1}, {"event": "purchase"}]}, True),
+    ({"any": [{"field": "age", "op": "gt", "value": 1}, {"event": "purchase"}]}, False),
+    ({"not": {"event": "purchase"}}, False),
+    ({"all": []}, False),
+])
+def test_count_skips_contacts_without_events_only_when_that_is_safe(rule, needs, data):
+    from segkit.compile.polars import needs_events
+
+    seg = sk.Segment(rule)
+    assert needs_events(seg.rule) is needs
+    assert seg.count(data, as_of=AS_OF) == int(seg.mask(data, as_of=AS_OF)["member"].sum())

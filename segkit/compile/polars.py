@@ -492,9 +492,11 @@ class Compiler:
 
     # the plan
 
-    def frame(self, *, ordered: bool = True) -> pl.LazyFrame:
+    def frame(self, *, ordered: bool = True, inner: bool = False) -> pl.LazyFrame:
         """The contacts frame with one column per event measure compiled so far; ``ordered``
-        keeps the contacts' row order (not needed for counts)."""
+        keeps the contacts' row order (not needed for counts). ``inner`` keeps only contacts
+        with at least one matching event: right for counting a rule that
+        :func:`needs_events` says is false without them."""
         contacts = self.data.lazy_contacts()
         if self._fields:
             contacts = contacts.with_columns(e.alias(n) for n, e in self._fields.values())
@@ -524,7 +526,7 @@ class Compiler:
                 for name, m, p in self._measure_specs]  # fmt: skip
         agg = matched.group_by("contact_id").agg(aggs)
         fills = [pl.col(k).fill_null(v) for k, (v, _) in self._measure_fill.items()]
-        joined = contacts.join(agg, on="contact_id", how="left",
+        joined = contacts.join(agg, on="contact_id", how="inner" if inner else "left",
                                maintain_order="left" if ordered else "none",
                                build_side="prefer_right")  # the aggregate is the small side
         return joined.with_columns(fills) if fills else joined
@@ -536,6 +538,36 @@ _EMPTY: dict[str, tuple[Any, pl.DataType]] = {
     "min": (None, pl.Float64), "max": (None, pl.Float64), "first_at": (None, US),
     "last_at": (None, US),
 }  # fmt: skip
+
+
+def needs_events(rule: Rule) -> bool:
+    """True when ``rule`` is false for every contact with no matching events at all (for each
+    of its event conditions' predicates), so a count may skip those contacts."""
+    if isinstance(rule, All):
+        return any(needs_events(c) for c in rule.children)
+    if isinstance(rule, AnyOf):
+        return bool(rule.children) and all(needs_events(c) for c in rule.children)
+    if isinstance(rule, Event):
+        empty, _ = _EMPTY[rule.effective_measure.kind]
+        return not _holds(rule.effective_op, rule.effective_value, empty)
+    return False
+
+
+def _holds(op: str, value: Any, measured: Any) -> bool:
+    """Whether a comparison is true for the measure of a contact without events (0 or null)."""
+    if op == "is_empty":
+        return measured is None
+    if op == "is_not_empty":
+        return measured is not None
+    if measured is None:
+        return False  # every comparison on a null measure is false
+    v = list(value) if isinstance(value, tuple) else value
+    if op == "between":
+        return v[0] <= measured <= v[1]
+    if op in ("in", "not_in"):
+        return (measured in v) == (op == "in")
+    return {"eq": measured == v, "ne": measured != v, "lt": measured < v, "le": measured <= v,
+            "gt": measured > v, "ge": measured >= v}.get(op, True)  # fmt: skip
 
 
 _RULES: dict[type, Callable[[Compiler, Any], pl.Expr]] = {
