@@ -154,3 +154,22 @@ class DuplicateReport:
 
     def __str__(self) -> str:
         return str(self.summary())
+
+    def _repr_html_(self) -> str:
+        import html
+
+        s = self.summary()
+        cols = [c for c in ("contact_id_a", "contact_id_b", "score", "decision", "reason")
+                if c in self._pairs.columns]  # fmt: skip
+        top = self._pairs.select(cols).head(10).with_columns(pl.col("score").round(4))
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+            for row in top.iter_rows()
+        )
+        return (
+            f"<div><b>Duplicate report</b>: {s.contacts:,} contacts, {s.clusters:,} clusters "
+            f"holding {s.duplicates:,} duplicates, {s.review_pairs:,} pairs to review "
+            f"({s.seconds:.1f}s)<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+            "</table></div>"
+        )

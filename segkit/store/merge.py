@@ -133,6 +133,11 @@ class MergeResult:
     def __repr__(self) -> str:
         return f"MergeResult({self})"
 
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<div><b>Merge {self.merge_id}</b>: {html.escape(str(self))}</div>"
+
 
 @dataclass(frozen=True)
 class DedupeResult:
