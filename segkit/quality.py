@@ -29,9 +29,9 @@ def _invalid(name: str, dtype: pl.DataType, now: dt.datetime) -> pl.Expr | None:
     col = pl.col(name)
     lname = name.lower()
     if dtype == pl.String:
-        if "email" in lname:
+        if lname in ("email", "email_address") or lname.endswith("_email"):
             return ~col.str.contains(EMAIL_RE)
-        if "phone" in lname:
+        if lname in ("phone", "phone_number", "mobile") or lname.endswith("_phone"):
             digits = col.str.replace_all(r"\D", "").str.len_chars()
             return (digits < 7) | (digits > 15)
         if lname in ("country", "country_code"):

@@ -17,6 +17,7 @@ def test_field_quality_counts_missing_and_invalid():
         "age": [30, 150, None, -1],
         "birth_date": [dt.date(1990, 1, 1), dt.date(2030, 1, 1), None, dt.date(1850, 1, 1)],
         "tags": [["a"], [], None, ["b"]],
+        "email_status": ["subscribed", "pending", None, "bounced"],
     })
     q = quality.field_quality(sk.Dataset(contacts), as_of="2026-11-01")
     by = {r["field"]: r for r in q.iter_rows(named=True)}
@@ -27,6 +28,7 @@ def test_field_quality_counts_missing_and_invalid():
     assert (by["age"]["missing"], by["age"]["invalid"]) == (1, 2)
     assert by["birth_date"]["invalid"] == 2
     assert by["tags"]["missing"] == 2 and by["tags"]["invalid"] is None
+    assert by["email_status"]["invalid"] is None  # a status, not an address
     assert by["email"]["missing_share"] == 0.5
 
 

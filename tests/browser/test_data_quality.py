@@ -18,7 +18,7 @@ def test_data_quality_renders_every_tab_offline(voila, page):
         p.locator(f"{css} > *").first.wait_for(timeout=60_000)
     marks = p.locator(".segkit-quality-fields svg .mark-rect path")
     p.get_by_role("tab", name="Fields").click()
-    marks.first.wait_for(timeout=60_000)
+    marks.first.wait_for(state="attached", timeout=60_000)
     assert marks.count() > 0
     p.screenshot(path=str(ARTIFACTS / "data_quality.png"), full_page=True)
     assert not page.console_errors, page.console_errors

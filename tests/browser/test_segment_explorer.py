@@ -44,15 +44,18 @@ def test_explorer_renders_counts_charts_and_downloads(voila, page):
     value.press("Enter")
     expected = sk.Segment({"all": [{"field": "country", "op": "eq", "value": "US"}]}).count(
         data, as_of=dashboards.SAMPLE_AS_OF)
-    p.wait_for_function(
-        f"document.querySelector('.segkit-count').innerText.startsWith('{expected:,} of')",
-        timeout=30_000)
-    assert _count(p) == expected
+    try:
+        p.wait_for_function(
+            "n => document.querySelector('.segkit-count').innerText.startsWith(n + ' of')",
+            arg=f"{expected:,}", timeout=60_000)
+    finally:
+        p.screenshot(path=str(ARTIFACTS / "segment_explorer-edit.png"), full_page=True)
+    assert _count(p) == expected, page.page.locator(".segkit-message").inner_text()
 
     # the profile chart has drawn marks
     marks = p.locator(".segkit-chart-profile svg .mark-rect path, "
                       ".segkit-chart-profile svg .mark-bar path")
-    marks.first.wait_for(timeout=30_000)
+    marks.first.wait_for(state="attached", timeout=30_000)
     assert marks.count() > 0
 
     # the CSV download holds exactly the members, in Mailchimp's import format
