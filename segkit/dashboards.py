@@ -26,7 +26,7 @@ TEMPLATES = Path(__file__).resolve().parent / "share"
 SAMPLE_DATA = ROOT / "sample_data"
 SAMPLE_AS_OF = dt.datetime(2026, 11, 1)
 # bump when the sample workspace's recipe changes, so stale caches are rebuilt
-SAMPLE_WORKSPACE_VERSION = 1
+SAMPLE_WORKSPACE_VERSION = 2
 
 
 def editing_allowed() -> bool:

@@ -13,6 +13,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import segkit
+from segkit import library
 from segkit.sample import (
     AB_WINNER_CAMPAIGN,
     DUP_KINDS,
@@ -103,8 +104,9 @@ def test_ids_and_sizes(contacts, events, truth):
     ids = contacts["contact_id"]
     assert ids.to_list() == list(range(1, N + n_dup + 1))
     assert sorted(truth["contact_id"].to_list()) == list(range(N + 1, N + n_dup + 1))
-    # ~20 events per contact
-    assert 15 <= events.height / contacts.height <= 26
+    # ~46 events per contact (over half of them email sends: subscribers get one every week
+    # or two)
+    assert 35 <= events.height / contacts.height <= 60
     assert set(events["event"].unique()) == set(EVENT_TYPES)
     assert events.join(contacts, on="contact_id", how="anti").height == 0
 
@@ -331,6 +333,79 @@ def test_inactive_subscribers(contacts, events):
     assert still / quiet.height > 0.5
 
 
+def test_subscribers_get_an_email_every_week_or_two(contacts, events):
+    # subscribed (and consented) for the whole last 90 days: a digest every other week, the
+    # monthly newsletter, promotions... (at most one newsletter or digest in ten days)
+    subs = contacts.filter(
+        (pl.col("email_status") == "subscribed") & (pl.col("email_consent_at") < REF - 90 * DAYS)
+    )
+    sends = _of(events, "email_send")
+    for days, lo in ((90, 5), (30, 2)):
+        n = sends.filter(pl.col("timestamp") > REF - days * DAYS).group_by("contact_id").len()
+        got = subs.join(n, on="contact_id", how="left").fill_null(0)["len"]
+        assert got.median() >= lo, (days, got.median())
+    # a digest never follows another digest or the newsletter within ten days
+    regular = (
+        sends.filter(pl.col("campaign_id").str.contains("-(digest|newsletter)$"))
+        .sort("contact_id", "timestamp")
+        .with_columns(gap=pl.col("timestamp").diff().over("contact_id"))
+        .filter(pl.col("campaign_id").str.ends_with("-digest"))
+    )  # fmt: skip
+    assert regular["gap"].drop_nulls().min() > dt.timedelta(days=9.9)
+
+
+def test_recent_month_has_normal_activity(events):
+    # the 30 days before REFERENCE_TIME look like the months before them: no drop-off (and no
+    # pile-up) of sends, opens, clicks, visits or unsubscribes
+    e = events.with_columns(
+        month=((pl.lit(REF) - pl.col("timestamp")).dt.total_seconds() // (30 * 86_400))
+    ).filter(pl.col("month") < 7)
+    k = {(t, mo): n for t, mo, n in e.group_by("event", "month").len().iter_rows()}
+    for kind in ("email_send", "email_open", "email_click", "page_view", "unsubscribe"):
+        last = k.get((kind, 0), 0)
+        before = np.mean([k.get((kind, mo), 0) for mo in range(1, 7)])
+        assert 0.75 * before <= last <= 1.6 * before, (kind, last, before)
+
+
+def test_clicks_land_on_the_website(events):
+    # an email click is followed, seconds later, by a page view of the campaign's landing page
+    clicks = _of(events, "email_click").select("contact_id", "campaign_id", ct="timestamp")
+    pv = _of(events, "page_view").select("contact_id", "page", vt="timestamp")
+    hit = (
+        clicks.with_row_index()
+        .join(pv, on="contact_id")
+        .filter(pl.col("vt").is_between(pl.col("ct"), pl.col("ct") + dt.timedelta(minutes=1)))
+    )
+    assert hit["index"].n_unique() > 0.9 * clicks.height
+    page = dict(
+        hit.with_columns(kind=pl.col("campaign_id").str.extract(r"cmp-\d{8}-(.+)$", 1))
+        .group_by("kind").agg(pl.col("page").mode().first()).iter_rows()
+    )  # fmt: skip
+    assert page["digest"] == "blog" and page["black-friday"] == "pricing"
+
+
+def test_in_market_leads_browse_pricing_and_click(contacts, events):
+    # leads evaluating a purchase view pricing repeatedly and click emails meanwhile: those who
+    # did both in the last 30 days are mostly hot leads, and their clicks are more likely
+    last30 = events.filter(pl.col("timestamp") > REF - 30 * DAYS)
+    pricing = (
+        last30.filter(pl.col("page") == "pricing").group_by("contact_id").len()
+        .filter(pl.col("len") >= 2).select("contact_id")
+    )  # fmt: skip
+    clicked = _of(last30, "email_click").select("contact_id").unique()
+    both = contacts.join(pricing, on="contact_id", how="semi").join(
+        clicked, on="contact_id", how="semi"
+    )
+    assert both.height > 0.002 * contacts.height
+    assert (both["lead_status"] == "hot").mean() > 0.6
+    got = _of(last30, "email_send").select("contact_id").unique()
+    rate_in = pricing.join(got, on="contact_id").join(clicked, on="contact_id").height / max(
+        1, pricing.join(got, on="contact_id").height
+    )
+    rate_all = clicked.join(got, on="contact_id").height / got.height
+    assert rate_in > 3 * rate_all
+
+
 def test_purchase_seasonality(events):
     p = _of(events, "purchase").with_columns(
         y=pl.col("timestamp").dt.year(), m=pl.col("timestamp").dt.month()
@@ -422,6 +497,41 @@ def test_lead_status_and_lifecycle_make_sense(contacts, events):
     assert contacts.filter(pl.col("lifecycle_stage") == "other")["lead_status"].null_count() > 0
 
 
+# -- the ready segments of segkit.library ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sizes(ds) -> dict[str, int]:
+    return segkit.count_many(library.all(), ds, as_of=REF)
+
+
+def test_ready_segments_are_plausible(sizes, contacts):
+    n = contacts.height
+    assert all(v > 0 for v in sizes.values()), {k: v for k, v in sizes.items() if v == 0}
+    assert 0.08 <= sizes["Conversion completed"] / n <= 0.20
+    assert 0.2 <= sizes["Repeat customers"] / sizes["Conversion completed"] <= 0.6
+    assert sizes["Conversion completed"] + sizes["Conversion not completed"] == n
+    # a small but real group of hot leads who browse pricing and click emails right now
+    assert 0.002 <= sizes["Engaged hot leads"] / n <= 0.012, sizes["Engaged hot leads"]
+    assert sizes["Engaged hot leads"] < sizes["Pricing page visitors"] < 0.1 * n
+    # most subscribers open an email now and then; a third or so did not in 90 days
+    share = sizes["Inactive subscribers"] / sizes["Email subscribers"]
+    assert 0.25 <= share <= 0.45, share
+    assert 0.6 * n <= sizes["Email subscribers"] <= 0.85 * n
+
+
+def test_inactive_subscribers_are_the_unengaged(ds, contacts):
+    members = library.inactive_subscribers().members(ds, as_of=REF)
+    assert (members["lead_status"] == "cold").mean() > 0.7
+    subs = contacts.filter(pl.col("email_status") == "subscribed")
+    inactive = subs["contact_id"].is_in(members["contact_id"].implode())
+    rate = dict(
+        subs.with_columns(inactive=inactive).group_by("lead_status")
+        .agg(pl.col("inactive").mean()).drop_nulls("lead_status").iter_rows()
+    )  # fmt: skip
+    assert rate["cold"] > 2 * rate["warm"] > 2 * rate["hot"], rate
+
+
 # -- duplicates ------------------------------------------------------------------------------------------
 
 
@@ -470,12 +580,55 @@ def test_duplicates_planted(contacts, truth, events):
     assert mf["phone"].null_count() == mf.height
 
 
+def test_emails_are_valid_for_import(contacts):
+    # every address, the planted duplicates' too, passes segkit.store's email check: a typo in
+    # the local part never makes a double, leading or trailing dot
+    from segkit.store import normalize as N
+
+    norm = contacts.select(N.email(pl.col("email")))
+    assert norm.select(N.email_ok(pl.col("email"))).to_series().all()
+    local = contacts["email"].str.split("@").list.first()
+    assert not local.str.contains(r"^\.|\.$|\.\.").any()
+
+
+def test_email_typos_stay_valid():
+    from segkit.sample._chunk import _local_typo
+    from segkit.store import normalize as N
+
+    local = ["andre.nascimento", "a.b", "ab", "x", "jo.al.li", "anna_lee.b", "mia.k92"]
+    rows = [(s, op, u / 10, c) for s in local for op in range(4) for u in range(10) for c in "ae"]
+    df = pl.DataFrame(rows, schema=["s", "op", "u", "c"], orient="row")
+    out = df.select(
+        t=_local_typo(pl.col("s"), pl.col("op"), pl.col("u"), pl.col("c")), s=pl.col("s")
+    )
+    assert (out["t"] != out["s"]).all()  # always a real typo
+    emails = out.select(e=pl.col("t") + "@gmail.com")
+    assert emails.select(N.email_ok(pl.col("e"))).to_series().all()
+    assert not out["t"].str.contains(r"^\.|\.$|\.\.").any()
+
+
+def test_imports_into_a_workspace_without_rejects(tmp_path, ds):
+    ws = segkit.Workspace.create(tmp_path / "ws")
+    reports = ws.import_dataset(ds)  # raises if any row does not fit
+    assert {t: r.n_rejected for t, r in reports.items()} == {
+        "contacts": 0, "events": 0, "campaigns": 0,
+    }  # fmt: skip
+    assert reports["events"].inserted == ds.n_events
+    # the exports' mess (case, spaces, blank rows, two date formats) is all readable
+    write_exports(ds, tmp_path, n=500, seed=0)
+    for name, preset in (("hubspot_export.csv", "hubspot"), ("mailchimp_export.csv", "mailchimp")):
+        fresh = segkit.Workspace.create(tmp_path / preset)
+        r = fresh.import_contacts(tmp_path / name, preset=preset)
+        assert r.n_rejected == 0, r.rejected
+        assert r.inserted == 500
+
+
 # -- campaigns ---------------------------------------------------------------------------------------------
 
 
 def test_campaigns(ds, events):
     camp = ds.campaigns
-    assert 40 <= camp["campaign_id"].n_unique() <= 60
+    assert 90 <= camp["campaign_id"].n_unique() <= 120
     assert camp.select("campaign_id", "variant").is_unique().all()
     assert set(camp["channel"]) == {"email"}
     assert camp["sent_at"].min() >= REF - 730 * DAYS and camp["sent_at"].max() < REF
@@ -566,6 +719,17 @@ def test_bundled_sample_data_matches_generate():
     readme = (SAMPLE_DIR / "README.md").read_text()
     for col in list(CONTACTS_SCHEMA) + list(EVENTS_SCHEMA) + list(CAMPAIGNS_SCHEMA):
         assert re.search(rf"`{col}`", readme), col
+
+
+@pytest.mark.skipif(not (SAMPLE_DIR / "contacts.parquet").exists(), reason="no sample_data/")
+def test_bundled_sample_data_imports_without_rejects(tmp_path):
+    ws = segkit.Workspace.create(tmp_path / "ws")
+    reports = ws.import_dataset(SAMPLE_DIR)  # raises if any row does not fit
+    assert all(r.n_rejected == 0 for r in reports.values())
+    for name, preset in (("hubspot_export.csv", "hubspot"), ("mailchimp_export.csv", "mailchimp")):
+        r = segkit.Workspace.create(tmp_path / preset).import_contacts(SAMPLE_DIR / name,
+                                                                        preset=preset)  # fmt: skip
+        assert (r.inserted, r.n_rejected) == (500, 0), r.rejected
 
 
 def test_reference_time_and_rng_streams():

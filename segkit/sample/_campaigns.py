@@ -1,4 +1,8 @@
-"""The email campaigns of the sample: ~54 sends over the two years before REFERENCE_TIME.
+"""The email campaigns of the sample: 106 over the two years before REFERENCE_TIME.
+
+Subscribers hear from the business every week or two: a tips digest to all subscribers every
+other Thursday, the monthly newsletter to those who opted into it, and promotions, webinar
+invites, product updates, win-back and demo invites on top.
 
 A/B tests are stored as one row per variant sharing ``campaign_id`` and ``name`` (``variant`` is
 "A" or "B", each with its own subject line); every other campaign has one row with a null
@@ -14,11 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from segkit.sample._vocab import INTERESTS
+from segkit.sample._vocab import INTERESTS, PAGES
 
 # Targeting rules the generator knows how to apply (evaluated at send time).
 RULE_NEWSLETTER = "newsletter"  # consented and opted into the newsletter
 RULE_ALL = "all"  # every consented contact
+RULE_DIGEST = "digest"  # every consented contact, minus those inactive for 180+ days (sunset)
+# and those who got the newsletter or a digest in the last ten days (frequency cap)
 RULE_CUSTOMERS = "customers"  # bought before the send
 RULE_HOT = "hot"  # highly engaged, not (yet) a customer
 RULE_INACTIVE = "inactive"  # no activity for 90+ days before the send
@@ -45,6 +51,7 @@ class CampaignSpec:
     ab: bool
     subjects: tuple[str, ...]  # one, or (A, B)
     promo: bool
+    landing: int  # index into PAGES: where a click on it lands
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,25 @@ _NEWSLETTER_SUBJECTS = [
 ]  # fmt: skip
 
 
+_DIGEST_SUBJECTS = [
+    "3 quick wins for your next campaign", "The segment we use every Monday",
+    "Tip: clean your list in 10 minutes", "How to write subject lines people open",
+    "What to send to a new subscriber", "A faster way to find your best customers",
+    "One chart that explains churn", "Template: the welcome series that converts",
+    "Tip: test one thing at a time", "How to re-engage a quiet subscriber",
+    "The 5-minute weekly CRM check-up", "Stop sending to everyone: segment first",
+    "From the blog: lifecycle stages, explained", "Tip: use lead scores without the guesswork",
+    "Ideas for your holiday campaigns", "How often should you email? Our data",
+    "The simplest attribution model that works", "Tip: personalise beyond the first name",
+    "What your open rate is hiding", "How our customers plan a quarter of emails",
+    "Tip: sunset inactive contacts (kindly)", "Dashboards your team will actually read",
+    "The anatomy of a great landing page", "Tip: tag contacts the moment they convert",
+    "How to run an A/B test you can trust", "Small lists, big results: three stories",
+]  # fmt: skip
+
+_PAGE = {p: i for i, p in enumerate(PAGES)}
+
+
 def _first_tuesday(year: int, month: int) -> dt.date:
     d = dt.date(year, month, 1)
     return d + dt.timedelta(days=(1 - d.weekday()) % 7)
@@ -85,9 +111,20 @@ def build_campaigns(seed: int) -> CampaignPlan:
     specs: list[tuple] = []
 
     def add(date, slug, name, target, rule, *, interest=-1, coverage=0.9, open_f=1.0,
-            click=(1.0, 1.0), buy=(1.0, 1.0), revive=0.0, ab=False, subjects=(), promo=False):  # fmt: skip
+            click=(1.0, 1.0), buy=(1.0, 1.0), revive=0.0, ab=False, subjects=(), promo=False,
+            landing="blog"):  # fmt: skip
         specs.append((date, slug, name, target, rule, interest, coverage, open_f, click, buy,
-                      revive, ab, subjects, promo))  # fmt: skip
+                      revive, ab, subjects, promo, _PAGE[landing]))  # fmt: skip
+
+    # a tips digest to all subscribers every other Thursday (the last one three days before
+    # REFERENCE_TIME), skipping those inactive for 180+ days
+    order = rng.permutation(len(_DIGEST_SUBJECTS))
+    last = dt.date(2026, 10, 29)
+    for i in range(52):
+        d = last - dt.timedelta(days=14 * (51 - i))
+        add(d, "digest", f"Tips digest – {d:%d %b %Y}", "All subscribers", RULE_DIGEST,
+            coverage=0.92, open_f=0.9, click=(0.8, 0.8), buy=(0.4, 0.4),
+            subjects=(_DIGEST_SUBJECTS[order[i % len(order)]],))  # fmt: skip
 
     # monthly newsletter, first Tuesday of each month
     order = rng.permutation(len(_NEWSLETTER_SUBJECTS))
@@ -101,7 +138,8 @@ def build_campaigns(seed: int) -> CampaignPlan:
                     (2026, 2, 4), (2026, 3, 7), (2026, 4, 10)]:  # fmt: skip
         d = dt.date(y, m, 15)
         add(d, "product-update", f"Product update Q{q} {y}", "Customers", RULE_CUSTOMERS,
-            coverage=0.97, open_f=1.25, subjects=(f"What's new in Q{q}: features you asked for",))  # fmt: skip
+            coverage=0.97, open_f=1.25, subjects=(f"What's new in Q{q}: features you asked for",),
+            landing="product")  # fmt: skip
     # webinars, by interest
     webinars = [
         (dt.date(2025, 2, 18), "AI for marketers", "ai", "AI enthusiasts", False),
@@ -119,7 +157,7 @@ def build_campaigns(seed: int) -> CampaignPlan:
         )  # fmt: skip
         add(d, "webinar-" + title.lower().replace(" ", "-"), f"Webinar invite: {title}", target,
             RULE_INTEREST, interest=INTERESTS.index(topic), coverage=0.9, open_f=1.05,
-            ab=ab, subjects=subjects)  # fmt: skip
+            ab=ab, subjects=subjects, landing="homepage")  # fmt: skip
     # promotions
     promos = [
         (dt.date(2024, 11, 26), "black-friday", "Black Friday 2024", False, (1.0, 1.0)),
@@ -139,18 +177,20 @@ def build_campaigns(seed: int) -> CampaignPlan:
             subjects = (f"{name}: save up to 25%",)
             click, buy = (1.0, 1.0), (1.0, 1.0)
         add(d, slug, name, "All subscribers", RULE_ALL, coverage=0.75, open_f=1.1,
-            click=click, buy=(buy[0] * 2.0, buy[1] * 2.0), ab=ab, subjects=subjects, promo=True)  # fmt: skip
+            click=click, buy=(buy[0] * 2.0, buy[1] * 2.0), ab=ab, subjects=subjects, promo=True,
+            landing="pricing")  # fmt: skip
     # re-engagement of contacts who went quiet
     for d in [dt.date(2025, 4, 29), dt.date(2025, 10, 28), dt.date(2026, 4, 28),
               dt.date(2026, 10, 27)]:  # fmt: skip
         add(d, "win-back", f"Re-engagement {d:%b %Y}", "Inactive subscribers", RULE_INACTIVE,
-            coverage=1.0, open_f=1.0, revive=0.04, subjects=("We miss you – here's what you missed",))  # fmt: skip
+            coverage=1.0, open_f=1.0, revive=0.04, subjects=("We miss you – here's what you missed",),
+            landing="homepage")  # fmt: skip
     # nurture for hot leads
     for d in [dt.date(2025, 1, 28), dt.date(2025, 6, 24), dt.date(2026, 1, 27),
               dt.date(2026, 6, 23)]:  # fmt: skip
         add(d, "hot-leads", f"Demo invite {d:%b %Y}", "Hot leads", RULE_HOT, coverage=0.95,
             open_f=1.15, click=(1.3, 1.3), buy=(1.5, 1.5),
-            subjects=("Ready to see it live? Book a 20-minute demo",))  # fmt: skip
+            subjects=("Ready to see it live? Book a 20-minute demo",), landing="product")  # fmt: skip
 
     specs.sort(key=lambda s: s[0])
     hours = rng.integers(13, 17, len(specs))
@@ -159,13 +199,13 @@ def build_campaigns(seed: int) -> CampaignPlan:
     out: list[CampaignSpec] = []
     for i, s in enumerate(specs):
         (d, slug, name, target, rule, interest, coverage, open_f, click, buy, revive, ab,
-         subjects, promo) = s  # fmt: skip
+         subjects, promo, landing) = s  # fmt: skip
         sent = dt.datetime(d.year, d.month, d.day, int(hours[i]), int(minutes[i]))
         out.append(CampaignSpec(
             campaign_id=f"cmp-{d:%Y%m%d}-{slug}", name=name, sent_at=sent,
             target_segment=target, rule=rule, interest=interest, coverage=coverage,
             open_factor=float(open_f * jitter[i]), click_factor=click, buy_factor=buy,
-            revive=revive, ab=ab, subjects=tuple(subjects), promo=promo,
+            revive=revive, ab=ab, subjects=tuple(subjects), promo=promo, landing=landing,
         ))  # fmt: skip
     rows = []
     for s in out:

@@ -24,6 +24,7 @@ from segkit.sample import _vocab as V
 from segkit.sample._campaigns import (
     RULE_ALL,
     RULE_CUSTOMERS,
+    RULE_DIGEST,
     RULE_HOT,
     RULE_INACTIVE,
     RULE_INTEREST,
@@ -62,6 +63,14 @@ EVENTS_SCHEMA = pa.schema([
     ("campaign_id", _S), ("variant", _S), ("form", _S), ("content", _S),
     ("amount", pa.float64()), ("product", _S),
 ])  # fmt: skip
+_D8 = pa.dictionary(pa.int8(), _S)
+EVENTS_DICT_SCHEMA = pa.schema([
+    ("contact_id", pa.int64()), ("event", _D8), ("timestamp", _TS), ("page", _D8),
+    ("campaign_id", pa.dictionary(pa.int16(), _S)), ("variant", _D8), ("form", _D8),
+    ("content", _D8), ("amount", pa.float64()), ("product", _D8),
+])  # fmt: skip
+"""How a chunk holds its events: the string columns dictionary-encoded (a few distinct values
+each), which is cheaper to build and to write; ``.cast(EVENTS_SCHEMA)`` gives plain strings."""
 TRUTH_SCHEMA = pa.schema([("contact_id", pa.int64()), ("duplicate_of", pa.int64()), ("kind", _S)])
 CAMPAIGNS_SCHEMA = pa.schema([
     ("campaign_id", _S), ("name", _S), ("channel", _S), ("sent_at", _TS), ("variant", _S),
@@ -73,6 +82,16 @@ DUP_KINDS = [
     "missing_fields",
 ]  # fmt: skip
 _DUP_KIND_P = [0.28, 0.10, 0.14, 0.10, 0.14, 0.12, 0.12]
+
+# behaviour knobs
+_OPEN_BASE, _OPEN_SLOPE = 0.08, 0.6  # chance to open a send: base + slope * engagement**1.15
+# chance that a send makes them unsubscribe: base + slope * (1 - engagement)**2, or quiet
+# once they have gone quiet; chance that it bounces: the first send, later ones
+_UNSUB_BASE, _UNSUB_SLOPE, _UNSUB_QUIET = 0.0015, 0.008, 0.03
+_BOUNCE_FIRST, _BOUNCE_LATER = 0.02, 0.0004
+_EP_RATE = 2.4  # in-market episodes per active year, times engagement**2
+_EP_OPEN, _EP_CLICK = 1.5, 3.5  # open and click boost during an episode
+_KEY_SPAN = 4096.0  # (contact, time) as one float key: contact * span + days (days > -span)
 
 # event type codes
 PV, SEND, OPEN, CLICK, FORM, CONTENT, PURCHASE, UNSUB = range(8)
@@ -305,6 +324,15 @@ def _take(vocab: pa.Array, codes: np.ndarray, null: np.ndarray | None = None) ->
     return pa.StringArray.from_buffers(len(codes), pa.py_buffer(offsets), data, valid, n_null)
 
 
+def _dict(vocab: pa.Array, codes: np.ndarray) -> pa.DictionaryArray:
+    """``vocab[codes]`` dictionary-encoded; null where a code is negative."""
+    present = codes >= 0
+    if present.all():
+        return pa.DictionaryArray.from_arrays(pa.array(codes), vocab, safe=False)
+    idx = pa.array(np.maximum(codes, 0), mask=~present)
+    return pa.DictionaryArray.from_arrays(idx, vocab, safe=False)
+
+
 def _series(a: pa.Array | pa.ChunkedArray, name: str) -> pl.Series:
     return pl.Series(name, a)
 
@@ -420,7 +448,7 @@ def make_chunk(
     src = rng.choice(n, d, replace=False) if d else np.zeros(0, np.int64)
     kind = rng.choice(len(DUP_KINDS), d, p=_DUP_KIND_P)
     # nickname needs a name that has one; phone_format needs a phone
-    kind = np.where((kind == 5) & ~_HAS_NICK[first_code[src]], 0, kind)
+    kind = np.where((kind == 5) & (~_HAS_NICK[first_code[src]] | (first_state[src] != 0)), 0, kind)
     kind = np.where((kind == 4) & (ph_state[src] != 0), 2, kind)
     # typos and swaps need names; a typo goes into a name that is there
     no_names = (first_state[src] != 0) & (last_state[src] != 0)
@@ -449,8 +477,6 @@ def make_chunk(
     # email status: pending (never consented), unsubscribed, bounced, subscribed
     consented = rng.random(m) >= np.where(is_dup, 0.45, 0.07)
     consent_t = signup_all + np.minimum(rng.exponential(0.15, m), -signup_all * 0.5)
-    want_unsub = consented & (rng.random(m) < 0.05 + 0.18 * (1 - e) ** 2)
-    want_bounce = consented & ~want_unsub & (rng.random(m) < 0.035)
 
     # active period [a, b]: from signup (or the window start) until they go quiet (or now)
     a = np.maximum(signup_all, -WINDOW_DAYS)
@@ -470,12 +496,19 @@ def make_chunk(
     first_org = np.full(m, np.inf)
     np.minimum.at(first_org, o_idx, o_t)
 
-    # email sends, campaign by campaign
+    # email sends: who gets each campaign (at send time), then the sends contact by contact
+    # (sorted by contact, then campaign), which keeps the final sort of the events cheap
     ref_np = np.datetime64(REFERENCE_TIME)
-    s_idx, s_t, s_c, s_v = [], [], [], []
+    n_camp = len(plan.specs)
+    sent_at = np.array([(np.datetime64(sp.sent_at) - ref_np) / np.timedelta64(1, "ms")
+                        for sp in plan.specs]) / _DAY_MS  # fmt: skip
+    recv = np.zeros((n_camp, m), bool)
+    last_regular = np.full(m, -np.inf)  # the last newsletter or digest they got
     for ci, spec in enumerate(plan.specs):
-        sent = (np.datetime64(spec.sent_at) - ref_np) / np.timedelta64(1, "ms") / _DAY_MS
-        mask = consented & (consent_t <= sent)
+        sent = sent_at[ci]
+        mask = recv[ci]
+        np.less_equal(consent_t, sent, out=mask)
+        mask &= consented
         if spec.rule == RULE_NEWSLETTER:
             mask &= nl_all
         elif spec.rule == RULE_CUSTOMERS:
@@ -486,58 +519,101 @@ def make_chunk(
             mask &= b < sent - 90
         elif spec.rule == RULE_INTEREST:
             mask &= imat[:, spec.interest]
+        elif spec.rule == RULE_DIGEST:
+            # sunset: not to contacts inactive for 180+ days; at most one newsletter or
+            # digest in ten days (newsletter subscribers skip the digest after the newsletter)
+            mask &= (b >= sent - 180) & (last_regular < sent - 10)
         else:
             assert spec.rule == RULE_ALL
         mask &= rng.random(m) < spec.coverage
-        idx = np.nonzero(mask)[0]
-        t = sent + rng.random(len(idx)) * 0.08
-        s_idx.append(idx)
-        s_t.append(t)
-        s_c.append(np.full(len(idx), ci, np.int16))
-        s_v.append(rng.integers(0, 2, len(idx)).astype(np.int8) if spec.ab
-                   else np.full(len(idx), -1, np.int8))  # fmt: skip
-    s_idx = np.concatenate(s_idx)
-    s_t = np.concatenate(s_t)
-    s_c = np.concatenate(s_c)
-    s_v = np.concatenate(s_v)
-    # an unsubscribe (or a bounce) happens at one of the contact's sends; later sends stop
-    r = np.nonzero((want_unsub | want_bounce)[s_idx])[0]
-    r = r[np.lexsort((rng.random(len(r)), s_idx[r]))]
-    at = r[np.r_[True, s_idx[r][1:] != s_idx[r][:-1]]] if len(r) else r
-    who = s_idx[at]
-    unsub_delay = np.exp(rng.normal(np.log(6.0), 1.0, len(at))) / 24
+        if spec.rule in (RULE_NEWSLETTER, RULE_DIGEST):
+            last_regular[mask] = sent
+    flat = np.flatnonzero(np.ascontiguousarray(recv.T))  # contact * n_camp + campaign
+    del recv
+    s_idx = flat // n_camp
+    s_c = (flat - s_idx * n_camp).astype(np.int16)
+    del flat
+    s_t = sent_at[s_c] + rng.random(len(s_idx)) * 0.08
+    is_ab = np.array([sp.ab for sp in plan.specs])
+    s_v = np.full(len(s_idx), -1, np.int8)
+    r = np.nonzero(is_ab[s_c])[0]
+    s_v[r] = rng.integers(0, 2, len(r))
+    # each send may make them unsubscribe (the less engaged the likelier, and much likelier once
+    # they have gone quiet and no longer read them) or bounce (mostly the first send: a bad
+    # address); the first that does stops later sends
+    n_sent = np.bincount(s_idx, minlength=m)
+    first_send = np.cumsum(n_sent) - n_sent
+    h_unsub = (_UNSUB_BASE + _UNSUB_SLOPE * (1 - e) ** 2)[s_idx]
+    h_unsub[s_t > b[s_idx]] = _UNSUB_QUIET
+    h_bounce = np.where(np.arange(len(s_idx)) == first_send[s_idx], _BOUNCE_FIRST, _BOUNCE_LATER)
+    u = rng.random(len(s_idx))
+    trig = np.nonzero(u < h_unsub + h_bounce)[0]
+    trig = trig[np.r_[True, s_idx[trig][1:] != s_idx[trig][:-1]]] if len(trig) else trig
+    is_unsub = u[trig] < h_unsub[trig]
+    del h_unsub, h_bounce, u
+    unsub_t = s_t[trig] + np.exp(rng.normal(np.log(6.0), 1.0, len(trig))) / 24
+    trig_t = np.where(is_unsub, unsub_t, s_t[trig])
+    # (one that would happen after REFERENCE_TIME has not happened yet)
+    trig, is_unsub, trig_t = trig[trig_t < 0], is_unsub[trig_t < 0], trig_t[trig_t < 0]
+    who = s_idx[trig]
     stop_t = np.full(m, np.inf)
-    stop_t[who] = np.where(want_unsub[who], np.minimum(s_t[at] + unsub_delay, -1e-4), s_t[at])
+    stop_t[who] = trig_t
     unsub = np.zeros(m, bool)
-    unsub[who] = want_unsub[who]
+    unsub[who] = is_unsub
     bounced = np.zeros(m, bool)
-    bounced[who] = want_bounce[who]
+    bounced[who] = ~is_unsub
     keep = s_t <= stop_t[s_idx]  # the bounced send itself is kept
-    s_idx, s_t, s_c, s_v = s_idx[keep], s_t[keep], s_c[keep], s_v[keep]
+    if not keep.all():
+        s_idx, s_t, s_c, s_v = s_idx[keep], s_t[keep], s_c[keep], s_v[keep]
     status = np.where(~consented, 3, np.where(unsub, 1, np.where(bounced, 2, 0)))
     open_f = np.array([s.open_factor for s in plan.specs])
     revive = np.array([s.revive for s in plan.specs])
     click_f = np.array([s.click_factor for s in plan.specs])
     buy_f = np.array([s.buy_factor for s in plan.specs])
-    vv = np.maximum(s_v, 0)
+
+    # in-market episodes: a contact evaluating a purchase browses pricing repeatedly for a few
+    # weeks (whether or not they buy), and opens and clicks emails more meanwhile. Ongoing
+    # episodes run past REFERENCE_TIME: those are the hot leads of the moment.
+    n_ep = rng.poisson(_EP_RATE * e**2 * act_years)
+    n_ep[(b - a) < 1.0] = 0
+    ep_idx = np.repeat(np.arange(m), n_ep)
+    ep_t0 = _WEB_DENSITY.sample(a[ep_idx], b[ep_idx], rng.random(len(ep_idx)))
+    ep_end = ep_t0 + rng.uniform(7.0, 28.0, len(ep_idx))  # may lie after b (or after now)
+    ep_t1 = np.minimum(ep_end, b[ep_idx])
+    ep_order = np.lexsort((ep_t0, ep_idx))
+    ep_idx_s, ep_t1_s = ep_idx[ep_order], ep_t1[ep_order]
+    ep_key = ep_idx_s * _KEY_SPAN + ep_t0[ep_order]
+    in_ep = np.zeros(len(s_idx), bool)
+    r = np.nonzero((n_ep > 0)[s_idx])[0]  # sends to contacts with an episode
+    at_ep = np.maximum(np.searchsorted(ep_key, s_idx[r] * _KEY_SPAN + s_t[r], "right") - 1, 0)
+    in_ep[r] = (ep_idx_s[at_ep] == s_idx[r]) & (s_t[r] <= ep_t1_s[at_ep])
 
     # opens, clicks, purchases attributed to the campaign
     active = s_t < b[s_idx]
-    p_open = np.clip(0.02 + 0.62 * e**1.15, 0, 0.85)[s_idx] * open_f[s_c]
-    p_open = p_open * np.where(active, 1.0, revive[s_c])
-    opened = rng.random(len(s_idx)) < p_open
-    open_delay = np.exp(rng.normal(np.log(3.0), 1.1, len(s_idx))) / 24
-    o1 = np.nonzero(opened)[0]
-    op_t = s_t[o1] + open_delay[o1]
-    again = rng.random(len(o1)) < 0.12 + 0.2 * e[s_idx[o1]]
+    p_open = np.clip(_OPEN_BASE + _OPEN_SLOPE * e**1.15, 0, 0.85)[s_idx]
+    p_open *= open_f[s_c]
+    boost = revive[s_c]
+    boost[active] = 1.0
+    boost[in_ep & active] = _EP_OPEN
+    p_open *= boost
+    o1 = np.nonzero(rng.random(len(s_idx)) < p_open)[0]
+    del p_open, boost, active
+    oi, oc, ov = s_idx[o1], s_c[o1], np.maximum(s_v[o1], 0)
+    eo = e[oi]
+    op_t = s_t[o1] + np.exp(rng.normal(np.log(3.0), 1.1, len(o1))) / 24
+    again = rng.random(len(o1)) < 0.12 + 0.2 * eo
     op2_t = op_t + np.exp(rng.normal(np.log(20.0), 1.0, len(o1))) / 24
-    p_click = (0.04 + 0.30 * e[s_idx[o1]]) * click_f[s_c[o1], vv[o1]]
+    p_click = (0.04 + 0.30 * eo) * click_f[oc, ov] * np.where(in_ep[o1], _EP_CLICK, 1.0)
     clicked = rng.random(len(o1)) < p_click
     cl_t = op_t + (rng.exponential(3.0, len(o1)) + 0.2) / 1440
-    p_buy = (0.01 + 0.08 * e[s_idx[o1]]) * buy_f[s_c[o1], vv[o1]] * buy_mult[s_idx[o1]]
+    # (buying after a click follows the season too, more mildly: more in November, less in
+    # summer)
+    day = np.clip(np.floor(op_t).astype(np.int64) + SIGNUP_DAYS + 1, 0, len(_MONTH) - 1)
+    season = np.sqrt(_BUY_MONTH[_MONTH[day]])
+    p_buy = (0.01 + 0.08 * eo) * buy_f[oc, ov] * buy_mult[oi] * season
     bought = clicked & (rng.random(len(o1)) < p_buy)
     ab_t = cl_t + 0.003 + rng.exponential(0.4, len(o1))
-    bought &= ab_t <= b[s_idx[o1]]  # b is 0 (now) or when they went quiet
+    bought &= ab_t <= b[oi]  # b is 0 (now) or when they went quiet
     o2 = o1[again]
     c1 = o1[clicked]
     p1 = o1[bought]
@@ -578,6 +654,23 @@ def make_chunk(
     u = rng.random(len(pv_idx)) / e[pv_idx]
     pv_page = np.where(u < 0.10, 2, np.where(u < 0.22, 4, pv_page))
 
+    # the pricing views of the in-market episodes (half of them after a product page view)
+    # (spread over the whole episode; those after b, or still to come, are not recorded)
+    n_epv = 2 + rng.poisson(1.2, len(ep_idx))
+    epv_idx = np.repeat(ep_idx, n_epv)
+    t0, t1 = np.repeat(ep_t0, n_epv), np.repeat(ep_end, n_epv)
+    epv_t = _diurnal(rng, t0 + rng.random(len(epv_idx)) * (t1 - t0), t0, t1, utc[epv_idx])
+    seen = epv_t <= b[epv_idx]
+    epv_idx, epv_t = epv_idx[seen], epv_t[seen]
+    with_prod = rng.random(len(epv_idx)) < 0.5
+    epp_idx = epv_idx[with_prod]
+    epp_t = np.maximum(epv_t[with_prod] - rng.uniform(0.0005, 0.005, len(epp_idx)), a[epp_idx])
+    # a click lands on the campaign's page (blog, pricing, product, ...) seconds later
+    land = clicked & (cl_t < b[oi])
+    ld_idx = oi[land]
+    ld_t = cl_t[land] + rng.uniform(3.0, 40.0, len(ld_idx)) / 86_400
+    ld_page = np.array([s.landing for s in plan.specs], np.int8)[oc[land]]
+
     # forms and content downloads
     n_form = rng.poisson(act_years * (0.04 + 0.55 * e))
     f_idx = np.repeat(np.arange(m), n_form)
@@ -599,42 +692,60 @@ def make_chunk(
     u_idx = np.nonzero(unsub)[0]
 
     # ---- all events, sorted by (contact, time) ---------------------------------------------------
+    # each part: (contact, time, type, detail, campaign); the detail is the page, form, content
+    # or (variant + 1, plus 4 for a promo purchase), packed with the type into one code
     parts = [
-        # (idx, t, type, page, campaign, variant, form, content)
-        (pv_idx, pv_t, PV, pv_page, None, None, None, None),
-        (pr_idx, pr_t, PV, np.full(len(pr_idx), 2), None, None, None, None),
-        (pp_idx, pp_t, PV, np.full(len(pp_idx), 1), None, None, None, None),
-        (s_idx, s_t, SEND, None, s_c, s_v, None, None),
-        (s_idx[o1], op_t, OPEN, None, s_c[o1], s_v[o1], None, None),
-        (s_idx[o2], op2_t[again], OPEN, None, s_c[o2], s_v[o2], None, None),
-        (s_idx[c1], cl_t[clicked], CLICK, None, s_c[c1], s_v[c1], None, None),
-        (f_idx, f_t, FORM, None, None, None, f_form, None),
-        (d_idx, d_t, CONTENT, None, None, None, None, d_content),
-        (pu_idx, pu_t, PURCHASE, None, pu_c, pu_v, None, None),
-        (u_idx, stop_t[u_idx], UNSUB, None, None, None, None, None),
+        (pv_idx, pv_t, PV, pv_page, None),
+        (pr_idx, pr_t, PV, 2, None),
+        (pp_idx, pp_t, PV, 1, None),
+        (epv_idx, epv_t, PV, 2, None),
+        (epp_idx, epp_t, PV, 1, None),
+        (ld_idx, ld_t, PV, ld_page, None),
+        (s_idx, s_t, SEND, s_v + 1, s_c),
+        (oi, op_t, OPEN, s_v[o1] + 1, oc),
+        (s_idx[o2], op2_t[again], OPEN, s_v[o2] + 1, s_c[o2]),
+        (s_idx[c1], cl_t[clicked], CLICK, s_v[c1] + 1, s_c[c1]),
+        (f_idx, f_t, FORM, f_form, None),
+        (d_idx, d_t, CONTENT, d_content, None),
+        (pu_idx, pu_t, PURCHASE, pu_v + 1 + 4 * pu_promo, pu_c),
+        (u_idx, stop_t[u_idx], UNSUB, 0, None),
     ]
-
-    def col(i, dtype):
-        return np.concatenate([
-            np.full(len(p[0]), -1, dtype) if p[i] is None else np.asarray(p[i]).astype(dtype)
-            for p in parts
-        ])  # fmt: skip
-
-    ev_idx = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    ev_t = np.concatenate([p[1] for p in parts])
-    ev_type = np.concatenate([np.full(len(p[0]), p[2], np.int8) for p in parts])
-    ev_page, ev_camp, ev_var = col(3, np.int8), col(4, np.int16), col(5, np.int8)
-    ev_form, ev_cont = col(6, np.int8), col(7, np.int8)
-    ev_promo = np.r_[np.zeros(len(ev_idx) - len(pu_idx) - len(u_idx), bool), pu_promo,
-                     np.zeros(len(u_idx), bool)]  # fmt: skip
-    ms = np.round(ev_t * _DAY_MS).astype(np.int64)
-    ok = (ms <= 0) & (ms >= -_WINDOW_MS)
-    key = (ev_idx << 37) | (ms + _WINDOW_MS)
-    order = np.nonzero(ok)[0]
-    order = order[np.argsort(key[order], kind="stable")]
-    ev_idx, ms, ev_type = ev_idx[order], ms[order], ev_type[order]
-    ev_page, ev_camp, ev_var = ev_page[order], ev_camp[order], ev_var[order]
-    ev_form, ev_cont, ev_promo = ev_form[order], ev_cont[order], ev_promo[order]
+    # per part: times to milliseconds, only those inside the window, and the sort key; every
+    # part is sorted by contact (most also by time within a contact), so the stable sort below
+    # only merges presorted runs
+    keys, codes, camps, kept = [], [], [], []
+    for idx, t, typ, det, camp in parts:
+        ms = np.rint(t * _DAY_MS).astype(np.int64)
+        inside = (ms >= -_WINDOW_MS) & (ms <= 0)
+        if not inside.all():
+            idx, ms = idx[inside], ms[inside]
+            det = det[inside] if np.ndim(det) else det
+            camp = camp[inside] if camp is not None else None
+        key = ms + _WINDOW_MS
+        key |= idx.astype(np.int64, copy=False) << 37
+        keys.append(key)
+        codes.append(np.asarray(det, np.int16) + np.int16(typ << 8) if np.ndim(det)
+                     else np.full(len(idx), (typ << 8) + det, np.int16))  # fmt: skip
+        camps.append(np.full(len(idx), -1, np.int16) if camp is None else camp)
+        kept.append((idx, ms, typ, det))
+    key = np.concatenate(keys)
+    del keys
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    ev_idx = key >> 37
+    key &= (1 << 37) - 1
+    key -= _WINDOW_MS
+    ms = key
+    code, ev_camp = np.concatenate(codes)[order], np.concatenate(camps)[order]
+    del order, codes, camps
+    ev_type = (code >> 8).astype(np.int8)
+    detail = (code & 0xFF).astype(np.int8)
+    del code
+    ev_page = np.where(ev_type == PV, detail, np.int8(-1))
+    ev_form = np.where(ev_type == FORM, detail, np.int8(-1))
+    ev_cont = np.where(ev_type == CONTENT, detail, np.int8(-1))
+    ev_var = np.where(ev_camp >= 0, (detail & 3) - 1, -1).astype(np.int8)
+    ev_promo = (ev_type == PURCHASE) & (detail >= 4)
 
     # purchase products and amounts (first purchase = their plan; later ones renew or add on)
     is_p = ev_type == PURCHASE
@@ -664,25 +775,34 @@ def make_chunk(
     first_purchase_ms = np.zeros(m, np.int64)
     first_purchase_ms[pidx[first_p]] = ms[prow[first_p]]
     spent = np.bincount(pidx, weights=amount[prow], minlength=m)
-    act_rows = np.nonzero((ev_type == PV) | (ev_type == OPEN) | (ev_type == CLICK))[0]
-    last_act = np.full(m, -np.inf)
-    if len(act_rows):
-        ai = ev_idx[act_rows]
-        last = np.r_[ai[1:] != ai[:-1], True]
-        last_act[ai[last]] = ms[act_rows[last]] / _DAY_MS
-    recent = ms > -60 * _DAY_MS
-    hot_sig = recent & ((ev_type == CLICK) | (ev_type == FORM) | ((ev_type == PV) & (ev_page == 2)))
-    n_recent = np.bincount(ev_idx[hot_sig], minlength=m)
-    n_demo = np.bincount(ev_idx[(ev_type == FORM) & (ev_form == 0)], minlength=m)
-    n_contact_us = np.bincount(ev_idx[(ev_type == FORM) & (ev_form == 1)], minlength=m)
-    n_content = np.bincount(ev_idx[ev_type == CONTENT], minlength=m)
-    n_clicks = np.bincount(ev_idx[ev_type == CLICK], minlength=m)
-    n_pv = np.bincount(ev_idx[ev_type == PV], minlength=m)
-    y2026 = ms >= int((np.datetime64("2026-01-01") - ref_np) / np.timedelta64(1, "ms"))
-    n_web26 = np.bincount(ev_idx[(ev_type == FORM) & (ev_form == 3) & y2026], minlength=m)
+
+    # (counted on the parts, before they were merged)
+    def count(types, since=None, detail=None, kept=kept):
+        """Events per contact of these types (from ``since`` on; with this detail)."""
+        out = np.zeros(m, np.int64)
+        for idx, ms_, typ, det in kept:
+            if typ in types:
+                sel = np.ones(len(idx), bool) if since is None else ms_ >= since
+                if detail is not None:
+                    sel &= np.asarray(det) == detail
+                out += np.bincount(idx[sel], minlength=m)
+        return out
+
+    active90 = count((PV, OPEN, CLICK), since=-90 * _DAY_MS) > 0
+    since60 = -60 * _DAY_MS
+    # recent clicks, forms and pricing views
+    n_recent = count((CLICK, FORM), since=since60) + count((PV,), since=since60, detail=2)
+    n_demo = count((FORM,), detail=0)
+    n_contact_us = count((FORM,), detail=1)
+    n_content = count((CONTENT,))
+    n_clicks = count((CLICK,))
+    n_pv = count((PV,))
+    y2026 = int((np.datetime64("2026-01-01") - ref_np) / np.timedelta64(1, "ms"))
+    n_web26 = count((FORM,), since=y2026, detail=3)
+    del kept
 
     # lead status from engagement and recent signals; lifecycle from what they did
-    score = e + 0.08 * np.minimum(n_recent, 3) + rng.normal(0, 0.07, m) - 0.35 * (last_act < -90)
+    score = e + 0.08 * np.minimum(n_recent, 3) + rng.normal(0, 0.07, m) - 0.35 * ~active90
     lead = np.where(score > 0.62, 2, np.where(score > 0.35, 1, 0))
     nps_ans = np.where(buyer, rng.random(m) < 0.45, rng.random(m) < 0.015)
     nps = np.clip(np.round(rng.normal(np.where(buyer, 4.5 + 5.5 * e, 6.0), 1.7)), 0, 10)
@@ -817,19 +937,25 @@ def make_chunk(
     contacts = contacts.cast(CONTACTS_SCHEMA)
 
     camp_ids = _arr(plan.ids)
-    events = pa.Table.from_arrays([
-        pa.array(ids[ev_idx]),
-        _take(_arr(V.EVENT_TYPES), ev_type),
-        pa.array((ms + _REF_MS) * 1000, _TS),
-        _take(_arr(V.PAGES), ev_page),
-        _take(camp_ids, ev_camp),
-        _take(_arr(["A", "B"]), ev_var),
-        _take(_arr(V.FORMS), ev_form),
-        _take(_arr(V.CONTENT), ev_cont),
-        pa.array(amount, pa.float64(), mask=np.isnan(amount)),
-        _take(_arr(V.PLANS), ev_prod),
-    ], names=EVENTS_SCHEMA.names)  # fmt: skip
     split = int(np.searchsorted(ev_idx, n))
+    ev_id = ev_idx  # (in place: the contact ids of the originals, then of the duplicates)
+    ev_id[:split] += first_id
+    ev_id[split:] += first_dup_id - n
+    ms += _REF_MS
+    ms *= 1000  # microseconds since the epoch
+    events = pa.Table.from_arrays([
+        pa.array(ev_id),
+        _dict(_arr(V.EVENT_TYPES), ev_type),
+        pa.array(ms, _TS),
+        _dict(_arr(V.PAGES), ev_page),
+        _dict(camp_ids, ev_camp),
+        _dict(_arr(["A", "B"]), ev_var),
+        _dict(_arr(V.FORMS), ev_form),
+        _dict(_arr(V.CONTENT), ev_cont),
+        pa.array(amount, pa.float64(), mask=~is_p),
+        _dict(_arr(V.PLANS), ev_prod),
+    ], schema=EVENTS_DICT_SCHEMA)  # fmt: skip
+    del ev_idx, ev_id, ms
     truth = pa.Table.from_arrays([
         pa.array(ids[n:]), pa.array(ids[src]), _take(_arr(DUP_KINDS), kind),
     ], schema=TRUTH_SCHEMA)  # fmt: skip
@@ -932,9 +1058,12 @@ def email_ok(emails: pl.Series, k: int, n_chunks: int) -> np.ndarray:
     if n_chunks == 1:
         return np.ones(len(emails), bool)
     tail = emails.str.extract(r"(\d+)@", 1)
-    num_ok = (tail.str.slice(-15).cast(pl.Int64) % n_chunks == k).fill_null(False).to_numpy()
-    owned = (_stable_hash(emails.to_arrow()) % np.uint64(n_chunks)).astype(np.int64) == k
-    return np.where(tail.is_null().to_numpy(), owned, num_ok)
+    out = (tail.str.slice(-15).cast(pl.Int64) % n_chunks == k).fill_null(False).to_numpy()
+    rows = np.nonzero(tail.is_null().to_numpy())[0]  # (only those are hashed)
+    if len(rows):
+        owned = _stable_hash(emails.gather(rows).to_arrow()) % np.uint64(n_chunks)
+        out[rows] = owned.astype(np.int64) == k
+    return out
 
 
 def _identity_frame(rng, k, n_chunks, first_code, last_code, first_state, last_state, pattern,
@@ -991,19 +1120,26 @@ def _identity_frame(rng, k, n_chunks, first_code, last_code, first_state, last_s
         domain=pl.when(is_work).then(pl.col("cdom")).otherwise(pl.col("dom")),
     )
     # a repeat within the chunk, or an address another chunk may use, gets a number = k mod K
+    ok = email_ok(df["email"], k, K)
+    changed = np.zeros(len(ok), bool)
     for attempt in range(8):
-        bad = ~email_ok(df["email"], k, K) | ~df["email"].is_first_distinct().to_numpy()
+        if changed.any():  # only the changed addresses need checking again
+            rows = np.nonzero(changed)[0]
+            ok[rows] = email_ok(df["email"].gather(rows), k, K)
+        bad = ~ok | ~df["email"].is_first_distinct().to_numpy()
         if not bad.any():
             break
+        changed = bad
+        rows = np.nonzero(bad)[0]
         # the last resort is unique by construction: above any drawn number, one per contact id
         last = attempt == 7
-        number = (ids + 10_000) * K + k if last else rng.integers(1, 10_000, len(bad)) * K + k
-        df = df.with_columns(
-            email=pl.when(pl.lit(pl.Series(bad)))
-            .then(pl.concat_str(pl.col("base"), pl.lit(pl.Series(number)).cast(pl.String),
-                                pl.lit("@"), pl.col("domain")))
-            .otherwise("email")
-        )  # fmt: skip
+        drawn = (ids[rows] + 10_000) if last else rng.integers(1, 10_000, len(rows))
+        number = drawn * K + k
+        new = df[rows].select(
+            pl.concat_str(pl.col("base"), pl.lit(pl.Series(number)).cast(pl.String), pl.lit("@"),
+                          pl.col("domain"))
+        ).to_series()  # fmt: skip
+        df = df.with_columns(df["email"].scatter(rows, new))
     first = pl.Series(_FIRST_A.take(pa.array(first_code)))
     last = pl.Series(_LAST_A.take(pa.array(last_code)))
     out = pl.DataFrame({"email": df["email"], "first_name": first, "last_name": last,
@@ -1038,6 +1174,20 @@ def _typo(s: pl.Expr, op: pl.Expr, pos_u: pl.Expr, letter: pl.Expr) -> pl.Expr:
                                           s.str.slice(sp, 1), s.str.slice(sp + 2)))
         .otherwise(pl.concat_str(s.str.slice(0, pos + 1), s.str.slice(pos)))
     )  # fmt: skip
+
+
+# a valid local part (as segkit.store.normalize accepts it): no leading, trailing or double dot
+_LOCAL_OK = r"^[a-z0-9_+\-]+(?:\.[a-z0-9_+\-]+)*$"
+
+
+def _local_typo(local: pl.Expr, op: pl.Expr, pos_u: pl.Expr, letter: pl.Expr) -> pl.Expr:
+    """A typo in an email's local part that keeps the address valid: when the typo would
+    touch a dot badly (``andre..nascimento``, ``.andre``), the first letter is doubled instead
+    (``aandre.nascimento``)."""
+    t = _typo(local, op, pos_u, letter)
+    at = local.str.find(r"[a-z]").fill_null(0)
+    doubled = pl.concat_str(local.str.slice(0, at + 1), local.str.slice(at))
+    return pl.when(t.str.contains(_LOCAL_OK) & (t != local)).then(t).otherwise(doubled)
 
 
 def _perturb(ident: pl.DataFrame, src, kind, r, typo_first, first_code, last_code, fmt, country,
@@ -1079,7 +1229,8 @@ def _perturb(ident: pl.DataFrame, src, kind, r, typo_first, first_code, last_cod
         .when(k == 1).then(pl.col("first_name"))
         .otherwise("last_name"),
         email=pl.when((k == 0) & (pl.col("_r2") < 0.5))
-        .then(pl.concat_str(_typo(local, pl.col("_op"), pl.col("_r1"), pl.col("_letter")), pl.lit("@"), domain))
+        .then(pl.concat_str(_local_typo(local, pl.col("_op"), pl.col("_r1"), pl.col("_letter")),
+                            pl.lit("@"), domain))
         .when((k == 2) & (pl.col("_r2") < 0.3)).then(pl.col("email").str.to_uppercase())
         .when(k == 2).then(pl.concat_str(local.str.to_titlecase(), pl.lit("@"), domain))
         .when(k == 3).then(pl.concat_str(local, pl.lit("+"), pl.col("_tag"), pl.lit("@"), domain))

@@ -92,8 +92,21 @@ def write_exports(data: Dataset, out_dir: str | os.PathLike, n: int = 500, seed:
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
     total = data.n_contacts
-    n_hs = min(n, total)
-    hs_idx = rng.choice(total, n_hs, replace=False)
+    # like HubSpot and Mailchimp, an export holds an address (in any case) once: a planted
+    # duplicate that shares its original's address is not in them
+    flags = (
+        data.lazy_contacts()
+        .select(
+            unique=pl.col("email").str.to_lowercase().is_first_distinct(),
+            mailable=pl.col("email_status").is_in(["subscribed", "unsubscribed"])
+            & pl.col("email_consent_at").is_not_null(),
+        )
+        .collect()
+    )
+    unique = flags["unique"].to_numpy()
+    pool = np.nonzero(unique)[0]
+    n_hs = min(n, len(pool))
+    hs_idx = rng.choice(pool, n_hs, replace=False)
     hs = _rows(data, hs_idx)
 
     us = pl.lit(pl.Series(rng.random(hs.height) < 0.4))
@@ -125,15 +138,7 @@ def write_exports(data: Dataset, out_dir: str | os.PathLike, n: int = 500, seed:
     hub.write_csv(out / "hubspot_export.csv", null_value="")
 
     # Mailchimp: the audience's subscribed (and a few unsubscribed) members, overlapping HubSpot
-    status = (
-        data.lazy_contacts()
-        .select(
-            ok=pl.col("email_status").is_in(["subscribed", "unsubscribed"])
-            & pl.col("email_consent_at").is_not_null()
-        )
-        .collect()["ok"]
-        .to_numpy()
-    )
+    status = flags["mailable"].to_numpy() & unique
     in_hs = np.zeros(total, bool)
     in_hs[hs_idx] = True
     pool_hs = np.nonzero(status & in_hs)[0]
