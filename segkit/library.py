@@ -11,7 +11,7 @@ to these names on import, or edit the documents.
 >>> library.repeat_customers(min_orders=3).describe()
 'purchased at least three times'
 >>> sorted(library.all())[:3]
-['Content downloaders', 'Conversion completed', 'Conversion not completed']
+['Age 25-34', 'Cold leads', 'Content downloaders']
 """
 
 from __future__ import annotations
