@@ -75,7 +75,9 @@ def main() -> int:
                 page.locator(".segkit-condition .segkit-field select").select_option(
                     label="Demographics › age")
                 page.locator(".segkit-condition .segkit-op select").select_option(label="≥")
-                box = page.locator(".segkit-condition .segkit-value input")
+                box = page.locator(".segkit-condition .segkit-value input[placeholder='whole "
+                                   "number']")
+                box.wait_for(timeout=30_000)
                 for age in (30, 40, 50):
                     n = sk.Segment({"all": [{"field": "age", "op": "ge", "value": age}]}).count(
                         data, as_of=dashboards.SAMPLE_AS_OF)

@@ -156,6 +156,16 @@ class ValueInput(w.HBox):
                                ensure_option=False)]  # fmt: skip
         return [w.Text(placeholder="text")]
 
+    def fits(self, kind: Kind, op: str) -> bool:
+        """Whether this box can stand for ``op`` too (same kind of input, same count)."""
+        if kind != self.kind:
+            return False
+        probe = ValueInput(kind, op, None, lambda: None)
+        same = [type(i) for i in probe._inputs] == [type(i) for i in self._inputs] and \
+            not isinstance(next(iter(self._inputs), None), w.TagsInput | w.Combobox)  # fmt: skip
+        _detach(probe)
+        return same
+
     def get(self) -> Any:
         op, kind, ins = self.op, self.kind, self._inputs
         if not ins:
@@ -290,8 +300,11 @@ class ConditionEditor(_Row):
         self.changed()
 
     def _on_op(self, _: Any) -> None:
-        old = self._value.get() if self._value else None
-        self._set_value(_carry(old, self.op.value))
+        if self._value is not None and self._value.fits(self.kind, self.op.value):
+            self._value.op = self.op.value  # same kind of box: keep it, and what was typed
+        else:
+            old = self._value.get() if self._value else None
+            self._set_value(_carry(old, self.op.value))
         self.changed()
 
     def set_value(self, value: Any) -> None:

@@ -39,7 +39,9 @@ def test_explorer_renders_counts_charts_and_downloads(voila, page):
     p.locator(".segkit-condition .segkit-field select").select_option(
         label="Demographics › country")
     p.locator(".segkit-condition .segkit-op select").select_option(label="is")
-    value = p.locator(".segkit-condition .segkit-value input")
+    # the field change replaces the number box with a text box offering the common values
+    value = p.locator(".segkit-condition .segkit-value input[placeholder='value']")
+    value.wait_for(timeout=30_000)
     value.fill("US")
     value.press("Enter")
     expected = sk.Segment({"all": [{"field": "country", "op": "eq", "value": "US"}]}).count(

@@ -182,3 +182,13 @@ def test_listeners_get_every_valid_change(builder):
     builder.on_change(lambda b: seen.append(b.count))
     builder.root.add_condition({"field": "age", "op": "ge", "value": 30})
     assert seen == [2]
+
+
+def test_changing_to_a_like_operator_keeps_the_box_and_its_value(builder):
+    row = builder.root.add_condition({"field": "age", "op": "gt", "value": 30})
+    box = row._value
+    row.op.value = "ge"
+    assert row._value is box and builder.value["all"][0] == {"field": "age", "op": "ge",
+                                                               "value": 30}
+    row.op.value = "between"
+    assert row._value is not box  # two boxes now
