@@ -69,7 +69,7 @@ def main() -> int:
                 page.goto(f"http://127.0.0.1:{port}/")
                 page.locator(".segkit-count").wait_for(timeout=120_000)
                 page.locator(".segkit-chart-profile svg .mark-rect path").first.wait_for(
-                    timeout=120_000)
+                    state="attached", timeout=120_000)
                 renders.append(time.perf_counter() - t0)
                 page.locator(".segkit-add-condition").first.click()
                 page.locator(".segkit-condition .segkit-field select").select_option(
