@@ -18,7 +18,6 @@ from segkit.compile.polars import Compiler, kinds_of, needs_events, resolve_as_o
 from segkit.data.dataset import Dataset
 from segkit.errors import SegmentError
 from segkit.spec.describe import describe
-from segkit.spec.io import MEASURE_KIND
 from segkit.spec.nodes import All, AnyOf, Event, Field, Not, Rule, SegmentRef, walk
 from segkit.spec.validate import Validation, check
 
@@ -342,4 +341,4 @@ def explain(seg: Segment, data: Any, contact_id: Any, as_of: Any = None,
 
 
 __all__ = ["ExplainLine", "Explanation", "attrition", "count", "count_many", "evaluate_many",
-           "explain", "mask", "members", "plan_many", "validate", "MEASURE_KIND", "AnyOf"]  # fmt: skip
+           "explain", "mask", "members", "plan_many", "validate"]  # fmt: skip

@@ -34,7 +34,7 @@ from segkit.spec.nodes import (
     Rule,
     SegmentRef,
 )
-from segkit.spec.operators import ALIASES, NUMERIC, TEMPORAL, Kind, parse_iso
+from segkit.spec.operators import ALIASES, Kind, parse_iso
 
 MEASURE_PREFIX = "__segkit_m"
 PRED_PREFIX = "__segkit_p"
@@ -579,5 +579,5 @@ _RULES: dict[type, Callable[[Compiler, Any], pl.Expr]] = {
     SegmentRef: Compiler._segment,
 }
 
-__all__ = ["Compiler", "column", "field_condition", "kind_of", "kinds_of", "resolve_as_of",
-           "NUMERIC", "TEMPORAL"]  # fmt: skip
+__all__ = ["Compiler", "column", "field_condition", "kind_of", "kinds_of", "lower", "needs_events",
+           "resolve_as_of"]  # fmt: skip
