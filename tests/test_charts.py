@@ -233,3 +233,19 @@ def test_enable_offline_uses_the_jupyter_renderer():
         assert alt.renderers.active == "jupyter"
     finally:
         alt.renderers.enable(before)
+
+
+def test_size_history_takes_the_workspace_frame_as_is():
+    import datetime as dt
+
+    import polars as pl
+
+    from segkit import charts
+
+    t = dt.datetime(2026, 10, 1)
+    frame = pl.DataFrame({"snapshot": [1, 2], "as_of": [t, t], "size": [5, 7],
+                          "taken_at": [t, t + dt.timedelta(hours=1)]})
+    spec = charts.size_history(frame).to_dict()
+    values = next(iter(spec["datasets"].values()))
+    assert [v["size"] for v in values] == [7]  # the later refresh of the same as_of wins
+    assert charts.size_history({"A": frame}).to_dict()

@@ -113,12 +113,16 @@ def size_history(
     """
     if isinstance(history, Mapping):
         frames = [
-            _require(f, ["as_of", "size"], "size_history").with_columns(segment=pl.lit(name))
+            _require(f, ["as_of", "size"], "size_history")
+            .rename(lambda c: "refreshed_at" if c == "taken_at" else c)
+            .with_columns(segment=pl.lit(name))
             for name, f in history.items()
         ]
         history = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame(
             schema={"as_of": pl.Datetime("us"), "size": pl.Int64, "segment": pl.String})  # fmt: skip
     frame = _require(history, ["as_of", "size"], "size_history")
+    if "taken_at" in frame.columns and "refreshed_at" not in frame.columns:
+        frame = frame.rename({"taken_at": "refreshed_at"})  # ws.size_history()'s name for it
     keys = ["segment", "as_of"] if "segment" in frame.columns else ["as_of"]
     if "refreshed_at" in frame.columns:
         frame = frame.sort("refreshed_at").unique(keys, keep="last", maintain_order=True)

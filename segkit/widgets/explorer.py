@@ -182,10 +182,7 @@ class SegmentExplorer(w.VBox):
         if self.workspace is None or not seg.name or seg.name not in self._saved():
             return None
         frame = self.workspace.size_history(seg.name)
-        if frame.height == 0:
-            return None
-        return frame.rename({"taken_at": "refreshed_at"}) if "taken_at" in frame.columns \
-            else frame  # fmt: skip
+        return frame if frame.height else None
 
     # -- members --------------------------------------------------------------------------------
 
