@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from segkit.compile.polars import Compiler, kinds_of, needs_events, resolve_as_of
+from segkit.compile.polars import (
+    Compiler,
+    is_existence,
+    kinds_of,
+    needs_events,
+    resolve_as_of,
+)
 from segkit.data.dataset import Dataset
 from segkit.errors import SegmentError
 from segkit.spec.describe import describe
@@ -162,11 +168,26 @@ def count(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -> in
     data = _dataset(data)
     catalog = _catalog(catalog)
     _prepare([seg], data, catalog)
+    rule, never = _split_never(seg.rule) if data.has_events else (seg.rule, [])
     comp = Compiler(data, resolve_as_of(as_of), catalog)
-    expr = comp.rule(seg.rule)
+    expr = comp.rule(rule)
     # contacts without a matching event cannot be members of such a rule: skip them
-    frame = comp.frame(ordered=False, inner=needs_events(seg.rule) and data.has_events)
+    frame = comp.frame(ordered=False, inner=needs_events(rule) and data.has_events)
+    for node in never:  # "never did X": drop whoever did, no aggregation needed
+        frame = frame.join(comp.contacts_with(node), on="contact_id", how="anti")
     return int(frame.filter(expr).select(pl.len()).collect().item())
+
+
+def _split_never(rule: Rule) -> tuple[Rule, list[Event]]:
+    """A top-level ``all`` without its "never did X" children, and those X."""
+    if not isinstance(rule, All):
+        return rule, []
+    never = [c.child for c in rule.children
+             if isinstance(c, Not) and isinstance(c.child, Event) and is_existence(c.child)]
+    if not never:
+        return rule, []
+    return All(tuple(c for c in rule.children
+                     if not (isinstance(c, Not) and c.child in never))), never  # fmt: skip
 
 
 def members(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -> pl.DataFrame:

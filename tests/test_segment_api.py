@@ -259,3 +259,19 @@ def test_count_skips_contacts_without_events_only_when_that_is_safe(rule, needs,
     seg = sk.Segment(rule)
     assert needs_events(seg.rule) is needs
     assert seg.count(data, as_of=AS_OF) == int(seg.mask(data, as_of=AS_OF)["member"].sum())
+
+
+@pytest.mark.parametrize("rule", [
+    {"all": [{"not": {"event": "page_view"}}]},
+    {"all": [{"field": "age", "op": "ge", "value": 25},
+             {"not": {"event": "page_view", "within": {"last_days": 30}}}]},
+    {"all": [{"not": {"event": "page_view", "where": {"field": "page", "op": "eq",
+                                                       "value": "pricing"}}},
+             {"not": {"event": "purchase"}}, {"event": "page_view"}]},
+    {"all": [{"not": {"event": "*", "op": "gt", "value": 0}}, {"not": {"all": []}}]},
+    {"all": [{"not": {"event": "purchase", "op": "ge", "value": 2}}]},  # not an existence test
+])
+def test_count_of_never_did_x_matches_the_mask(rule, data):
+    seg = sk.Segment(rule)
+    for when in (AS_OF, dt.datetime(2026, 12, 31)):
+        assert seg.count(data, as_of=when) == int(seg.mask(data, as_of=when)["member"].sum())

@@ -447,8 +447,15 @@ class Compiler:
             return self._preds[key]
         name = f"{PRED_PREFIX}{len(self._preds)}"
         self._preds[key] = name
-        # cheap parts (type, window) first: they also form the coarse filter that drops most
-        # events before the costlier 'where' parts are computed
+        coarse, expr = self._predicate_exprs(node)
+        self._coarse.append(coarse)
+        self._pred_exprs.append(expr.alias(name))
+        return name
+
+    def _predicate_exprs(self, node: Event) -> tuple[pl.Expr, pl.Expr]:
+        """``(coarse, full)``: the cheap parts (type, window), which also form the filter that
+        drops most events before the costlier 'where' parts are computed, and the whole
+        predicate."""
         cheap: list[pl.Expr] = []
         if node.types is not None:
             types = list(node.types)
@@ -457,11 +464,23 @@ class Compiler:
         if node.within is not None:
             cheap.append(self._window(node.within))
         coarse = pl.all_horizontal(cheap).fill_null(False) if cheap else pl.lit(True)
-        self._coarse.append(coarse)
         parts = [*cheap, self._where(node.where)] if node.where is not None else cheap
         expr = pl.all_horizontal(parts).fill_null(False) if parts else pl.lit(True)
-        self._pred_exprs.append(expr.alias(name))
-        return name
+        return coarse, expr
+
+    def _events(self) -> pl.LazyFrame:
+        """The events that exist at ``as_of``, timestamps as naive UTC."""
+        events = self.data.lazy_events()
+        assert events is not None and self.data.events_schema is not None
+        ts_dtype = self.data.events_schema["timestamp"]  # as stored (maybe zone-aware)
+        return events.with_columns(column("timestamp", ts_dtype).alias("timestamp")).filter(
+            pl.col("timestamp") <= pl.lit(self.as_of, dtype=US))
+
+    def contacts_with(self, node: Event) -> pl.LazyFrame:
+        """The ``contact_id`` of every contact with at least one event matching ``node``'s
+        type, window and ``where`` (for anti-joins: "never did X")."""
+        coarse, expr = self._predicate_exprs(node)
+        return self._events().filter(coarse).filter(expr).select("contact_id").unique()
 
     def _window(self, w: LastDays | Between) -> pl.Expr:
         ts = pl.col("timestamp")
@@ -506,13 +525,7 @@ class Compiler:
             return contacts.with_columns(
                 pl.lit(v, dtype=t).alias(k) for k, (v, t) in self._measure_fill.items()
             )
-        events = self.data.lazy_events()
-        assert events is not None
-        ts_dtype = self.data.events_schema["timestamp"]  # as stored (maybe zone-aware)
-        events = events.with_columns(column("timestamp", ts_dtype).alias("timestamp")).filter(
-            pl.col("timestamp") <= pl.lit(self.as_of, dtype=US),
-            pl.any_horizontal(self._coarse),
-        )
+        events = self._events().filter(pl.any_horizontal(self._coarse))
         if len(self._pred_exprs) == 1:
             # one predicate (the common case): filter by it, then plain aggregations
             matched = events.filter(self._pred_exprs[0])
@@ -538,6 +551,14 @@ _EMPTY: dict[str, tuple[Any, pl.DataType]] = {
     "min": (None, pl.Float64), "max": (None, pl.Float64), "first_at": (None, US),
     "last_at": (None, US),
 }  # fmt: skip
+
+
+def is_existence(node: Event) -> bool:
+    """True for "did it at least once" (a count compared with >= 1 or > 0)."""
+    if node.effective_measure.kind != "count":
+        return False
+    op, value = node.effective_op, node.effective_value
+    return (op == "ge" and value == 1) or (op == "gt" and value == 0)
 
 
 def needs_events(rule: Rule) -> bool:
@@ -579,5 +600,5 @@ _RULES: dict[type, Callable[[Compiler, Any], pl.Expr]] = {
     SegmentRef: Compiler._segment,
 }
 
-__all__ = ["Compiler", "column", "field_condition", "kind_of", "kinds_of", "lower", "needs_events",
-           "resolve_as_of"]  # fmt: skip
+__all__ = ["Compiler", "column", "field_condition", "is_existence", "kind_of", "kinds_of", "lower",
+           "needs_events", "resolve_as_of"]  # fmt: skip
