@@ -245,73 +245,29 @@ def normalise_phone(s: pl.Series, region: str | pl.Series | None = None) -> pl.S
     """E.164 form (``+14155550132``) using ``region`` for numbers written without a country code.
 
     ``region`` is one ISO alpha-2 code or a Series of them (one per row, e.g. from a country
-    column). Numbers that cannot be parsed keep their digits (``"5550132"``) so that exact
-    agreement still counts; values with fewer than 6 digits become null. Extensions
-    (``x123``, ``ext. 5``) are dropped.
+    column). Numbers are read exactly as a workspace import reads them
+    (:func:`segkit.store.normalize.phone`); numbers that cannot be read keep their digits
+    (``"5550132"``) so that exact agreement still counts; values with fewer than 6 digits
+    become null. Extensions (``x123``, ``ext. 5``) are dropped.
 
     >>> normalise_phone(pl.Series(["030 1234567", "+49 30 1234567", "0049-30-1234567"]), "DE").to_list()
     ['+49301234567', '+49301234567', '+49301234567']
     """
-    import phonenumbers
+    from segkit.store.normalize import phone
 
     n = s.len()
     text = _as_text(s).str.strip_chars()
     text = text.str.replace(r"(?i)\s*(?:ext\.?|extension|x|#)\s*\d{1,6}$", "")
     text = text.str.replace_all(r"\(0\)", "")  # "+44 (0)20 ..."
-    if isinstance(region, pl.Series):
-        reg = region.cast(pl.String)
-    else:
-        reg = pl.repeat(region, n, dtype=pl.String, eager=True)
-    frame = pl.DataFrame({"t": text, "r": reg})
-    frame = frame.with_columns(
-        d=pl.col("t").str.replace_all(r"\D", ""),
-        plus=pl.col("t").str.starts_with("+") | pl.col("t").str.starts_with("00"),
-    ).with_columns(d=pl.when(pl.col("t").str.starts_with("00")).then(pl.col("d").str.slice(2))
-                   .otherwise(pl.col("d")))  # fmt: skip
-    nanp = pl.col("r").is_in(list(_NANP))
-    cc = pl.col("r").replace_strict({k: v[0] for k, v in _TRUNK.items()}, default=None,
-                                    return_dtype=pl.String)  # fmt: skip
-    trunk = pl.col("r").replace_strict({k: v[1] for k, v in _TRUNK.items()}, default=None,
-                                       return_dtype=pl.String)  # fmt: skip
-    national = pl.when(trunk == "").then(pl.col("d")).when(
-        pl.col("d").str.starts_with("0") & ~pl.col("d").str.starts_with("00")
-    ).then(pl.col("d").str.slice(1))
-    fast = (
-        pl.when(pl.col("d").str.len_chars() < 6)
-        .then(pl.lit(None, pl.String))
-        .when(pl.col("plus") & (pl.col("d").str.len_chars() >= 8))
-        .then("+" + pl.col("d"))
-        .when(~pl.col("plus") & cc.is_not_null() & national.is_not_null()
-              & national.str.len_chars().is_between(7, 11))
-        .then("+" + cc + national)
-        .when(~pl.col("plus") & nanp & (pl.col("d").str.len_chars() == 10)
-              & pl.col("d").str.contains(r"^[2-9]"))
-        .then("+1" + pl.col("d"))
-        .when(~pl.col("plus") & nanp & (pl.col("d").str.len_chars() == 11)
-              & pl.col("d").str.starts_with("1"))
-        .then("+" + pl.col("d"))
-    )  # fmt: skip
-    frame = frame.with_columns(fast=fast)
-    settled = frame["fast"].is_not_null() | (frame["d"].str.len_chars() < 6) | frame["d"].is_null()
-    todo = frame.filter(~settled).select("t", "d", "r", "plus").unique(maintain_order=True)
-    parsed: list[str | None] = []
-    for t, d, r, plus in todo.iter_rows():
-        value = None
-        try:
-            num = phonenumbers.parse(("+" + d) if plus else t, None if plus else r)
-            if phonenumbers.is_possible_number(num):
-                value = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
-        except phonenumbers.NumberParseException:
-            value = None
-        parsed.append(value if value is not None else d)
-    lookup = todo.with_columns(p=pl.Series(parsed, dtype=pl.String)).select("t", "r", "p")
-    out = (
-        frame.with_row_index("_i")
-        .join(lookup, on=["t", "r"], how="left", nulls_equal=True)
-        .sort("_i")
-        .select(pl.coalesce("fast", pl.when(~settled).then(pl.col("p"))))
-        .to_series()
-    )
+    reg = region.cast(pl.String) if isinstance(region, pl.Series) else \
+        pl.repeat(region, n, dtype=pl.String, eager=True)  # fmt: skip
+    e164, bad = phone(text, reg, default_region=None)
+    digits = text.str.replace_all(r"\D", "").str.replace(r"^00", "")
+    out = pl.select(
+        pl.when(digits.str.len_chars() < 6).then(None)
+        .when(bad | e164.is_null()).then(digits)
+        .otherwise(e164)
+    ).to_series()  # fmt: skip
     return out.alias(s.name)
 
 
