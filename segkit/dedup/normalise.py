@@ -128,21 +128,7 @@ def email_local(s: pl.Series) -> pl.Series:
     return s.str.split("@").list.first()
 
 
-# -- phones -----------------------------------------------------------------------------------
-
-_NANP = {"US", "CA", "PR", "GU", "VI", "AS", "MP", "BS", "BB", "JM", "TT", "DO"}
-# Regions whose national numbers are "trunk prefix + national significant number", with no
-# carrier codes or kept leading zeros, so E.164 is "+" + country code + digits without the
-# prefix. Numbers from these regions skip phonenumbers (which gives the same result, slower);
-# everything else (Italy's kept zero, Brazil's carrier codes, ...) goes through phonenumbers.
-_TRUNK = {
-    "GB": ("44", "0"), "DE": ("49", "0"), "FR": ("33", "0"), "AU": ("61", "0"),
-    "NL": ("31", "0"), "BE": ("32", "0"), "CH": ("41", "0"), "AT": ("43", "0"),
-    "SE": ("46", "0"), "IE": ("353", "0"), "NZ": ("64", "0"), "IN": ("91", "0"),
-    "JP": ("81", "0"), "ES": ("34", ""), "PT": ("351", ""), "NO": ("47", ""), "DK": ("45", ""),
-    "PL": ("48", ""),
-}  # fmt: skip
-
+# -- countries and phones --------------------------------------------------------------------
 
 _COMMON_COUNTRIES = {
     "US": "United States|United States of America|USA|U.S.A.|U.S.|America|Estados Unidos",
