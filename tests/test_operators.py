@@ -298,6 +298,61 @@ def test_engine(case):
     assert seg.members(data, as_of=as_of)["contact_id"].to_list() == case["expected"]
 
 
+def test_text_casing_finds_the_cheap_exact_paths():
+    from segkit.compile.polars import ASCII, PLAIN, text_casing
+
+    frame = CONTACTS.with_columns(
+        pl.Series("plain", ["São", "ÀB", None, "", "x", "ς", "ß", "É"]),
+        pl.Series("plain_tags", [["Café"], [], None, [None], ["a"], ["b"], ["c"], ["ü"]]),
+        pl.Series("sigma_tags", [["ΟΔΟΣ"], [], None, [None], ["a"], ["b"], ["c"], ["d"]]),
+    ).lazy()
+    columns = {n: frame.collect_schema()[n]
+               for n in ("country", "city", "tags", "plain", "plain_tags", "sigma_tags")}
+    assert text_casing(frame, columns) == {"country": ASCII, "tags": ASCII, "plain": PLAIN,
+                                           "plain_tags": PLAIN}  # fmt: skip
+    assert text_casing(frame.head(0), columns) == dict.fromkeys(columns, ASCII)
+
+
+def _casings(column_name):
+    """The lower-casing paths the compiler may take on a column: the general one always, the
+    cheaper ones where text_casing says the values allow them (ASCII text allows both)."""
+    from segkit.compile.polars import ASCII, PLAIN, text_casing
+
+    found = text_casing(CONTACTS.lazy(), {column_name: CONTACTS.schema[column_name]})
+    return {ASCII: [ASCII, PLAIN, None], PLAIN: [PLAIN, None]}.get(found.get(column_name), [None])
+
+
+TEXT_CASES = [(c, casing) for c in CASES if c["rule"].get("field") in ("country", "city", "tags")
+              and c["rule"]["op"] not in ("is_empty", "is_not_empty")
+              for casing in _casings(c["rule"]["field"])]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "casing"), TEXT_CASES,
+                         ids=[f"{_id(c)}-{casing}" for c, casing in TEXT_CASES])  # fmt: skip
+def test_engine_every_casing_path_agrees(case, casing):
+    """The cheap paths (a regex on ASCII text, full lower-casing without İ and Σ) give exactly
+    the general path's answers wherever text_casing would choose them."""
+    from segkit.compile.polars import column, field_condition, kind_of
+    from segkit.spec.io import parse_rule
+
+    name = case["rule"]["field"]
+    dtype = CONTACTS.schema[name]
+    node = parse_rule(case["rule"], "rule")
+    expr = field_condition(node, column(name, dtype), kind_of(dtype), AS_OF, casing)
+    assert CONTACTS.filter(expr)["contact_id"].to_list() == case["expected"]
+
+
+def test_engine_lazy_data_takes_the_general_path():
+    """Data that may change between reads (a LazyFrame the caller built) is not looked at while
+    planning; the answers are the same."""
+    from segkit import Dataset, Segment
+
+    seg = Segment.from_dict({"version": 1, "rule": {"field": "country", "op": "eq", "value": "us"}})
+    assert not Dataset(CONTACTS.lazy()).pinned and Dataset(CONTACTS).pinned
+    lazy, pinned = Dataset(CONTACTS.lazy()), Dataset(CONTACTS)
+    assert seg.count(lazy, as_of=AS_OF) == seg.count(pinned, as_of=AS_OF) == 3
+
+
 # -- structurally invalid documents: Segment.from_dict rejects them ---------------------------
 
 OK = {"field": "age", "op": "eq", "value": 1}

@@ -129,9 +129,17 @@ def column(name: str, dtype: pl.DataType) -> pl.Expr:
 _FULL_ONLY = ["\u0130", "\u03a3"]
 _SIMPLE = ["i", "\u03c3"]
 
+# What a column's values allow (see text_casing): the cheapest exact way to compare it
+# case-insensitively. Columns not known to be either take the general path.
+ASCII = "ascii"  # every value is ASCII: a case-insensitive regex needs no lower-cased copy
+PLAIN = "plain"  # no İ and no Σ: polars' full lower-casing equals the simple one
 
-def lower(expr: pl.Expr) -> pl.Expr:
-    """Unicode simple lower-casing of a string expression."""
+
+def lower(expr: pl.Expr, casing: str | None = None) -> pl.Expr:
+    """Unicode simple lower-casing of a string expression (``casing``: what the column is known
+    to hold, see :func:`text_casing`)."""
+    if casing in (ASCII, PLAIN):
+        return expr.str.to_lowercase()
     return expr.str.replace_many(_FULL_ONLY, _SIMPLE).str.to_lowercase()
 
 
@@ -140,11 +148,51 @@ def _lower(values: list[str]) -> list[str]:
     return pl.select(lower(pl.lit(pl.Series(values, dtype=pl.String)))).to_series().to_list()
 
 
+def _ci(values: list[str], *, start: bool = True, end: bool = True) -> str:
+    """A case-insensitive regex matching any of ``values`` (lower-cased ASCII literals), anchored
+    at the start and/or end. On ASCII text it is exactly "lower-cased, equals/starts/ends with":
+    Unicode case-insensitivity only adds non-ASCII letters (the Kelvin sign, the long s), which
+    ASCII text does not hold."""
+    body = "|".join(pl.escape_regex(v) for v in values)
+    if len(values) > 1:
+        body = f"(?:{body})"
+    return "(?i)" + (r"\A" if start else "") + body + (r"\z" if end else "")
+
+
+def text_casing(frame: pl.LazyFrame, columns: Mapping[str, pl.DataType]) -> dict[str, str]:
+    """For each string or list-of-strings column, :data:`ASCII` or :data:`PLAIN` when its values
+    allow a cheaper exact case-insensitive comparison (absent otherwise). One small query, plus
+    one more for the columns that are not all ASCII."""
+
+    def values(name: str) -> pl.Expr:
+        col = column(name, columns[name])
+        return col.explode() if isinstance(columns[name], pl.List) else col
+
+    if not columns:
+        return {}
+    # a string is ASCII exactly when its length in characters equals its length in bytes
+    ascii_ = frame.select(
+        (values(n).str.len_bytes().sum() == values(n).str.len_chars().sum()).alias(n)
+        for n in columns
+    ).collect().row(0, named=True)
+    out = {n: ASCII for n, ok in ascii_.items() if ok}
+    rest = [n for n in columns if n not in out]
+    if rest:
+        plain = frame.select(
+            values(n).str.contains_any(_FULL_ONLY).any().not_().alias(n) for n in rest
+        ).collect().row(0, named=True)
+        out.update({n: PLAIN for n, ok in plain.items() if ok})
+    return out
+
+
 # -- field conditions ---------------------------------------------------------------------------
 
 
-def field_condition(node: Field, col: pl.Expr, kind: Kind, as_of: _dt.datetime) -> pl.Expr:
-    """The boolean expression of one field condition, never null."""
+def field_condition(
+    node: Field, col: pl.Expr, kind: Kind, as_of: _dt.datetime, casing: str | None = None
+) -> pl.Expr:
+    """The boolean expression of one field condition, never null (``casing``: what a string
+    column is known to hold, see :func:`text_casing`)."""
     op = ALIASES.get(node.op, node.op)
     value = list(node.value) if isinstance(node.value, tuple) else node.value
     if op == "is_empty":
@@ -155,6 +203,8 @@ def field_condition(node: Field, col: pl.Expr, kind: Kind, as_of: _dt.datetime) 
         build = _BY_KIND[kind]
     except KeyError:  # pragma: no cover - validation rejects these first
         raise SegmentError("rule", f"{node.field!r} has a type no operator supports") from None
+    if kind in (Kind.STRING, Kind.LIST):
+        return build(op, value, col, as_of, casing).fill_null(False)
     return build(op, value, col, as_of).fill_null(False)
 
 
@@ -172,13 +222,17 @@ def _in(col: pl.Expr, values: list, eq: Callable[[pl.Expr, Any], pl.Expr]) -> pl
     return pl.any_horizontal([eq(col, v) for v in values])
 
 
-def _string(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
-    lc = lower(col)
+def _string(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime,
+            casing: str | None = None) -> pl.Expr:  # fmt: skip
+    values = _lower(value if isinstance(value, list) else [value])
+    if casing == ASCII and all(v.isascii() for v in values):
+        return _string_ascii(op, values, col)
+    lc = lower(col, casing)
     if op in ("in", "not_in"):
-        hit = lc.is_in(pl.Series(_lower(value), dtype=pl.String).implode()) if value \
+        hit = lc.is_in(pl.Series(values, dtype=pl.String).implode()) if values \
             else pl.lit(False)  # fmt: skip
         return hit if op == "in" else col.is_not_null() & ~hit
-    (v,) = _lower([value])
+    (v,) = values
     if op == "eq":
         return lc == v
     if op == "ne":
@@ -192,6 +246,22 @@ def _string(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
     if op == "ends_with":
         return lc.str.ends_with(v)
     raise _uncovered(op, Kind.STRING)
+
+
+def _string_ascii(op: str, values: list[str], col: pl.Expr) -> pl.Expr:
+    """String operators on a column of ASCII text, as case-insensitive regexes (no lower-cased
+    copy of the column is made)."""
+    if op in ("in", "not_in"):
+        hit = col.str.contains(_ci(values)) if values else pl.lit(False)
+        return hit if op == "in" else col.is_not_null() & ~hit
+    anchors = {"eq": (True, True), "ne": (True, True), "contains": (False, False),
+               "not_contains": (False, False), "starts_with": (True, False),
+               "ends_with": (False, True)}  # fmt: skip
+    if op not in anchors:
+        raise _uncovered(op, Kind.STRING)
+    start, end = anchors[op]
+    hit = col.str.contains(_ci(values, start=start, end=end))
+    return ~hit if op in ("ne", "not_contains") else hit
 
 
 _CMP: dict[str, Callable[[pl.Expr, Any], pl.Expr]] = {
@@ -277,17 +347,24 @@ def _temporal(kind: Kind) -> Callable[[str, Any, pl.Expr, _dt.datetime], pl.Expr
     return build
 
 
-def _list(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
-    lowered = col.list.eval(lower(pl.element()))
+def _list(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime,
+          casing: str | None = None) -> pl.Expr:  # fmt: skip
     values = _lower(value)
-    has = [lowered.list.contains(v).fill_null(False) for v in values]
-    if op == "has_any":
-        return pl.any_horizontal(has) if has else pl.lit(False)
+    if op not in ("has_any", "has_all", "has_none"):
+        raise _uncovered(op, Kind.LIST)
+    if not values:
+        return pl.lit(op != "has_any")
+    if casing == ASCII and all(v.isascii() for v in values):
+        def has(vs: list[str]) -> pl.Expr:
+            return col.list.eval(pl.element().str.contains(_ci(vs))).list.any().fill_null(False)
+    else:
+        lowered = col.list.eval(lower(pl.element(), casing))
+
+        def has(vs: list[str]) -> pl.Expr:
+            return pl.any_horizontal(lowered.list.contains(v).fill_null(False) for v in vs)
     if op == "has_all":
-        return pl.all_horizontal(has) if has else pl.lit(True)
-    if op == "has_none":
-        return ~pl.any_horizontal(has) if has else pl.lit(True)
-    raise _uncovered(op, Kind.LIST)
+        return pl.all_horizontal(has([v]) for v in values)
+    return has(values) if op == "has_any" else ~has(values)
 
 
 _BY_KIND: dict[Kind, Callable[[str, Any, pl.Expr, _dt.datetime], pl.Expr]] = {
@@ -322,13 +399,15 @@ class Compiler:
     _event_schema: pl.Schema | None = field(init=False)
     _preds: dict[tuple, str] = field(default_factory=dict, init=False)
     _pred_exprs: list[pl.Expr] = field(default_factory=list, init=False)
-    _coarse: list[pl.Expr] = field(default_factory=list, init=False)
+    _pred_parts: list[tuple[pl.Expr, pl.Expr | None]] = field(default_factory=list, init=False)
+    _coarse: list[tuple[tuple[str, ...] | None, LastDays | Between | None]] = field(
+        default_factory=list, init=False)
     _measures: dict[tuple, str] = field(default_factory=dict, init=False)
     _measure_specs: list[tuple[str, Measure, str]] = field(default_factory=list, init=False)
     _measure_fill: dict[str, tuple[Any, pl.DataType]] = field(default_factory=dict, init=False)
     _stack: list[str] = field(default_factory=list, init=False)
     _refs: dict[str, pl.Expr] = field(default_factory=dict, init=False)
-    _fields: dict[Field, tuple[str, pl.Expr]] = field(default_factory=dict, init=False)
+    _fields: dict[Field, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self._contact_schema = self.data.contacts_schema
@@ -363,12 +442,27 @@ class Compiler:
         return ~self.rule(node.child)
 
     def _field(self, node: Field) -> pl.Expr:
-        # computed on the contacts before the events join, so only a boolean crosses it
+        # computed on the contacts before the events join (see frame()), so only a boolean
+        # crosses it
         if node not in self._fields:
-            dtype = self._contact_schema[node.field]
-            expr = field_condition(node, column(node.field, dtype), kind_of(dtype), self.as_of)
-            self._fields[node] = (f"{FIELD_PREFIX}{len(self._fields)}", expr)
-        return pl.col(self._fields[node][0])
+            self._fields[node] = f"{FIELD_PREFIX}{len(self._fields)}"
+        return pl.col(self._fields[node])
+
+    def _field_columns(self) -> list[pl.Expr]:
+        """The field conditions as named boolean columns of the contacts frame. On pinned data,
+        the string columns they lower-case are looked at first (see :func:`text_casing`)."""
+        schema = self._contact_schema
+        casing: dict[str, str] = {}
+        if self.data.pinned:
+            texts = {n.field: schema[n.field] for n in self._fields
+                     if kind_of(schema[n.field]) in (Kind.STRING, Kind.LIST)
+                     and n.op not in ("is_empty", "is_not_empty")}  # fmt: skip
+            casing = text_casing(self.data.lazy_contacts(), texts)
+        return [
+            field_condition(n, column(n.field, schema[n.field]), kind_of(schema[n.field]),
+                            self.as_of, casing.get(n.field)).alias(name)
+            for n, name in self._fields.items()
+        ]  # fmt: skip
 
     def _segment(self, node: SegmentRef) -> pl.Expr:
         if node.name in self._refs:
@@ -447,26 +541,56 @@ class Compiler:
             return self._preds[key]
         name = f"{PRED_PREFIX}{len(self._preds)}"
         self._preds[key] = name
-        coarse, expr = self._predicate_exprs(node)
-        self._coarse.append(coarse)
-        self._pred_exprs.append(expr.alias(name))
+        cheap, where = self._predicate_exprs(node)
+        self._coarse.append((node.types, node.within))
+        self._pred_parts.append((cheap, where))
+        self._pred_exprs.append((cheap if where is None else cheap & where).alias(name))
         return name
 
-    def _predicate_exprs(self, node: Event) -> tuple[pl.Expr, pl.Expr]:
-        """``(coarse, full)``: the cheap parts (type, window), which also form the filter that
-        drops most events before the costlier 'where' parts are computed, and the whole
-        predicate."""
+    def _coarse_filter(self) -> pl.Expr:
+        """The events any compiled predicate may match, by type and window only: per event type,
+        the loosest of its windows (one test per type, not one per predicate)."""
+        by_type: dict[str | None, list[LastDays | Between | None]] = {}
+        for types, within in self._coarse:
+            for t in types if types is not None else (None,):
+                by_type.setdefault(t, []).append(within)
+        terms = []
+        for t, windows in by_type.items():
+            parts = [] if t is None else [pl.col("event") == t]
+            if all(w is not None for w in windows):
+                last = [w.days for w in windows if isinstance(w, LastDays)]
+                spans = [self._window(LastDays(max(last)))] if last else []
+                spans += [self._window(w) for w in dict.fromkeys(windows)
+                          if isinstance(w, Between)]  # fmt: skip
+                parts.append(spans[0] if len(spans) == 1 else pl.any_horizontal(spans))
+            terms.append(pl.all_horizontal(parts) if parts else pl.lit(True))
+        return pl.any_horizontal(terms).fill_null(False)
+
+    def _predicate_exprs(self, node: Event) -> tuple[pl.Expr, pl.Expr | None]:
+        """``(cheap, where)``: the type and window tests, and the costlier ``where`` test (None
+        when there is none); the predicate is both. Filter by the cheap part *before* computing
+        the ``where`` part (see :meth:`_matching`): polars would otherwise merge both into one
+        filter and, say, lower-case every event's page."""
         cheap: list[pl.Expr] = []
         if node.types is not None:
             types = list(node.types)
-            cheap.append(pl.col("event") == types[0] if len(types) == 1
-                         else pl.col("event").is_in(pl.Series(types).implode()))  # fmt: skip
+            # a few equality tests are several times cheaper than one hashed is_in
+            cheap.append(pl.any_horizontal(pl.col("event") == t for t in types)
+                         if len(types) <= 8 else pl.col("event").is_in(pl.Series(types).implode()))  # fmt: skip
         if node.within is not None:
             cheap.append(self._window(node.within))
         coarse = pl.all_horizontal(cheap).fill_null(False) if cheap else pl.lit(True)
-        parts = [*cheap, self._where(node.where)] if node.where is not None else cheap
-        expr = pl.all_horizontal(parts).fill_null(False) if parts else pl.lit(True)
-        return coarse, expr
+        where = None if node.where is None else self._where(node.where).fill_null(False)
+        return coarse, where
+
+    @staticmethod
+    def _matching(events: pl.LazyFrame, cheap: pl.Expr, where: pl.Expr | None) -> pl.LazyFrame:
+        """``events`` filtered by ``cheap``, then by ``where`` computed on the rows left only."""
+        events = events.filter(cheap)
+        if where is None:
+            return events
+        flag = f"{PRED_PREFIX}where"
+        return events.with_columns(where.alias(flag)).filter(pl.col(flag)).drop(flag)
 
     def _events(self) -> pl.LazyFrame:
         """The events that exist at ``as_of``, timestamps as naive UTC."""
@@ -477,10 +601,9 @@ class Compiler:
             pl.col("timestamp") <= pl.lit(self.as_of, dtype=US))
 
     def contacts_with(self, node: Event) -> pl.LazyFrame:
-        """The ``contact_id`` of every contact with at least one event matching ``node``'s
-        type, window and ``where`` (for anti-joins: "never did X")."""
-        coarse, expr = self._predicate_exprs(node)
-        return self._events().filter(coarse).filter(expr).select("contact_id").unique()
+        """The ``contact_id`` of each event matching ``node``'s type, window and ``where``,
+        repeated per event (for anti-joins, which do not mind: "never did X")."""
+        return self._matching(self._events(), *self._predicate_exprs(node)).select("contact_id")
 
     def _window(self, w: LastDays | Between) -> pl.Expr:
         ts = pl.col("timestamp")
@@ -518,20 +641,20 @@ class Compiler:
         :func:`needs_events` says is false without them."""
         contacts = self.data.lazy_contacts()
         if self._fields:
-            contacts = contacts.with_columns(e.alias(n) for n, e in self._fields.values())
+            contacts = contacts.with_columns(self._field_columns())
         if not self._measures:
             return contacts
         if self._event_schema is None:
             return contacts.with_columns(
                 pl.lit(v, dtype=t).alias(k) for k, (v, t) in self._measure_fill.items()
             )
-        events = self._events().filter(pl.any_horizontal(self._coarse))
         if len(self._pred_exprs) == 1:
             # one predicate (the common case): filter by it, then plain aggregations
-            matched = events.filter(self._pred_exprs[0])
+            matched = self._matching(self._events(), *self._pred_parts[0])
             single = True
         else:
-            matched = events.with_columns(self._pred_exprs).filter(
+            matched = self._events().filter(self._coarse_filter()).with_columns(
+                self._pred_exprs).filter(
                 pl.any_horizontal([pl.col(n) for n in self._preds.values()])
             )
             single = False
@@ -600,5 +723,5 @@ _RULES: dict[type, Callable[[Compiler, Any], pl.Expr]] = {
     SegmentRef: Compiler._segment,
 }
 
-__all__ = ["Compiler", "column", "field_condition", "is_existence", "kind_of", "kinds_of", "lower",
-           "needs_events", "resolve_as_of"]  # fmt: skip
+__all__ = ["ASCII", "PLAIN", "Compiler", "column", "field_condition", "is_existence", "kind_of",
+           "kinds_of", "lower", "needs_events", "resolve_as_of", "text_casing"]  # fmt: skip
