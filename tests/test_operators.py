@@ -298,59 +298,47 @@ def test_engine(case):
     assert seg.members(data, as_of=as_of)["contact_id"].to_list() == case["expected"]
 
 
-def test_text_casing_finds_the_cheap_exact_paths():
-    from segkit.compile.polars import ASCII, PLAIN, text_casing
-
-    frame = CONTACTS.with_columns(
-        pl.Series("plain", ["São", "ÀB", None, "", "x", "ς", "ß", "É"]),
-        pl.Series("plain_tags", [["Café"], [], None, [None], ["a"], ["b"], ["c"], ["ü"]]),
-        pl.Series("sigma_tags", [["ΟΔΟΣ"], [], None, [None], ["a"], ["b"], ["c"], ["d"]]),
-    ).lazy()
-    columns = {n: frame.collect_schema()[n]
-               for n in ("country", "city", "tags", "plain", "plain_tags", "sigma_tags")}
-    assert text_casing(frame, columns) == {"country": ASCII, "tags": ASCII, "plain": PLAIN,
-                                           "plain_tags": PLAIN}  # fmt: skip
-    assert text_casing(frame.head(0), columns) == dict.fromkeys(columns, ASCII)
+STRING_CASES = [c for c in CASES if c["rule"].get("field") in ("country", "city")
+                and c["rule"]["op"] not in ("is_empty", "is_not_empty")
+                and all(str(v).isascii() for v in
+                        (c["rule"]["value"] if isinstance(c["rule"]["value"], list)
+                         else [c["rule"]["value"]]))]  # fmt: skip
 
 
-def _casings(column_name):
-    """The lower-casing paths the compiler may take on a column: the general one always, the
-    cheaper ones where text_casing says the values allow them (ASCII text allows both)."""
-    from segkit.compile.polars import ASCII, PLAIN, text_casing
+@pytest.mark.parametrize("case", STRING_CASES, ids=[_id(c) for c in STRING_CASES])
+def test_engine_string_regex_and_lower_casing_agree(case):
+    """ASCII literals compile to a regex with a class per letter; the lower-casing compare used
+    for other literals gives the same, expected answer on them."""
+    from segkit.compile import polars as cp
 
-    found = text_casing(CONTACTS.lazy(), {column_name: CONTACTS.schema[column_name]})
-    return {ASCII: [ASCII, PLAIN, None], PLAIN: [PLAIN, None]}.get(found.get(column_name), [None])
-
-
-TEXT_CASES = [(c, casing) for c in CASES if c["rule"].get("field") in ("country", "city", "tags")
-              and c["rule"]["op"] not in ("is_empty", "is_not_empty")
-              for casing in _casings(c["rule"]["field"])]  # fmt: skip
-
-
-@pytest.mark.parametrize(("case", "casing"), TEXT_CASES,
-                         ids=[f"{_id(c)}-{casing}" for c, casing in TEXT_CASES])  # fmt: skip
-def test_engine_every_casing_path_agrees(case, casing):
-    """The cheap paths (a regex on ASCII text, full lower-casing without İ and Σ) give exactly
-    the general path's answers wherever text_casing would choose them."""
-    from segkit.compile.polars import column, field_condition, kind_of
-    from segkit.spec.io import parse_rule
-
-    name = case["rule"]["field"]
-    dtype = CONTACTS.schema[name]
-    node = parse_rule(case["rule"], "rule")
-    expr = field_condition(node, column(name, dtype), kind_of(dtype), AS_OF, casing)
-    assert CONTACTS.filter(expr)["contact_id"].to_list() == case["expected"]
+    name, op, value = case["rule"]["field"], case["rule"]["op"], case["rule"]["value"]
+    values = cp._lower(value if isinstance(value, list) else [value])
+    col = pl.col(name)
+    for build in (cp._string_regex, cp._string_lower):
+        if op in ("in", "not_in") and not values:
+            continue  # answered before either path
+        expr = build(cp.ALIASES.get(op, op), values, col).fill_null(False)
+        assert CONTACTS.filter(expr)["contact_id"].to_list() == case["expected"], build
 
 
-def test_engine_lazy_data_takes_the_general_path():
-    """Data that may change between reads (a LazyFrame the caller built) is not looked at while
-    planning; the answers are the same."""
+@pytest.mark.parametrize(
+    ("text", "literal", "equal"),
+    [("SUBSCRİBED", "subscribed", True), ("\u212aelvin", "KELVIN", True), ("ſun", "sun", False),
+     ("ıi", "ii", False), ("I", "\u0130", True), ("a.b", "A.B", True), ("axb", "a.b", False),
+     ("(x)", "(X)", True), ("", "", True), ("ΟΔΟΣ", "οδοσ", True), ("straẞe", "STRAßE", True)],
+)  # fmt: skip
+def test_engine_string_equality_is_simple_lower_casing(text, literal, equal):
+    """Equality after Unicode simple lower-casing of both sides, on tricky characters: İ and
+    the Kelvin sign lower-case to ASCII, the long s and the dotless i do not, regex
+    metacharacters are literal."""
     from segkit import Dataset, Segment
 
-    seg = Segment.from_dict({"version": 1, "rule": {"field": "country", "op": "eq", "value": "us"}})
-    assert not Dataset(CONTACTS.lazy()).pinned and Dataset(CONTACTS).pinned
-    lazy, pinned = Dataset(CONTACTS.lazy()), Dataset(CONTACTS)
-    assert seg.count(lazy, as_of=AS_OF) == seg.count(pinned, as_of=AS_OF) == 3
+    data = Dataset(pl.DataFrame({"contact_id": [1], "t": [text], "tags": [[text]]}))
+    for rule in ({"field": "t", "op": "eq", "value": literal},
+                 {"field": "t", "op": "in", "value": [literal, "zzz"]},
+                 {"field": "t", "op": "starts_with", "value": literal},
+                 {"field": "tags", "op": "has_any", "value": [literal]}):  # fmt: skip
+        assert Segment.from_dict({"version": 1, "rule": rule}).count(data) == int(equal), rule
 
 
 # -- structurally invalid documents: Segment.from_dict rejects them ---------------------------

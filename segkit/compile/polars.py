@@ -39,6 +39,7 @@ from segkit.spec.operators import ALIASES, Kind, parse_iso
 MEASURE_PREFIX = "__segkit_m"
 PRED_PREFIX = "__segkit_p"
 FIELD_PREFIX = "__segkit_f"
+ROW = "__segkit_row"
 US = pl.Datetime("us")
 
 
@@ -129,17 +130,10 @@ def column(name: str, dtype: pl.DataType) -> pl.Expr:
 _FULL_ONLY = ["\u0130", "\u03a3"]
 _SIMPLE = ["i", "\u03c3"]
 
-# What a column's values allow (see text_casing): the cheapest exact way to compare it
-# case-insensitively. Columns not known to be either take the general path.
-ASCII = "ascii"  # every value is ASCII: a case-insensitive regex needs no lower-cased copy
-PLAIN = "plain"  # no İ and no Σ: polars' full lower-casing equals the simple one
 
 
-def lower(expr: pl.Expr, casing: str | None = None) -> pl.Expr:
-    """Unicode simple lower-casing of a string expression (``casing``: what the column is known
-    to hold, see :func:`text_casing`)."""
-    if casing in (ASCII, PLAIN):
-        return expr.str.to_lowercase()
+def lower(expr: pl.Expr) -> pl.Expr:
+    """Unicode simple lower-casing of a string expression."""
     return expr.str.replace_many(_FULL_ONLY, _SIMPLE).str.to_lowercase()
 
 
@@ -148,51 +142,33 @@ def _lower(values: list[str]) -> list[str]:
     return pl.select(lower(pl.lit(pl.Series(values, dtype=pl.String)))).to_series().to_list()
 
 
-def _ci(values: list[str], *, start: bool = True, end: bool = True) -> str:
-    """A case-insensitive regex matching any of ``values`` (lower-cased ASCII literals), anchored
-    at the start and/or end. On ASCII text it is exactly "lower-cased, equals/starts/ends with":
-    Unicode case-insensitivity only adds non-ASCII letters (the Kelvin sign, the long s), which
-    ASCII text does not hold."""
-    body = "|".join(pl.escape_regex(v) for v in values)
+# The characters whose simple lower-case is an ASCII letter are that letter, its capital, and
+# two more: U+0130 (İ) -> i and the Kelvin sign U+212A -> k. Every other ASCII character is the
+# lower-case of itself alone.
+_ALSO = {"i": "\u0130", "k": "\u212a"}
+
+
+def _ascii_regex(values: list[str], *, start: bool = True, end: bool = True) -> str:
+    """A regex matching text whose simple lower-case equals (anchored) or contains one of
+    ``values``, lower-cased ASCII literals. Simple lower-casing maps each character to one
+    character, so a class per letter (``[sS]``, ``[iIİ]``) is exact on any text, and it needs
+    no lower-cased copy of the column (which costs several times more)."""
+
+    def one(v: str) -> str:
+        return "".join(f"[{ch}{ch.upper()}{_ALSO.get(ch, '')}]" if "a" <= ch <= "z"
+                       else pl.escape_regex(ch) for ch in v)  # fmt: skip
+
+    body = "|".join(one(v) for v in values)
     if len(values) > 1:
         body = f"(?:{body})"
-    return "(?i)" + (r"\A" if start else "") + body + (r"\z" if end else "")
-
-
-def text_casing(frame: pl.LazyFrame, columns: Mapping[str, pl.DataType]) -> dict[str, str]:
-    """For each string or list-of-strings column, :data:`ASCII` or :data:`PLAIN` when its values
-    allow a cheaper exact case-insensitive comparison (absent otherwise). One small query, plus
-    one more for the columns that are not all ASCII."""
-
-    def values(name: str) -> pl.Expr:
-        col = column(name, columns[name])
-        return col.explode() if isinstance(columns[name], pl.List) else col
-
-    if not columns:
-        return {}
-    # a string is ASCII exactly when its length in characters equals its length in bytes
-    ascii_ = frame.select(
-        (values(n).str.len_bytes().sum() == values(n).str.len_chars().sum()).alias(n)
-        for n in columns
-    ).collect().row(0, named=True)
-    out = {n: ASCII for n, ok in ascii_.items() if ok}
-    rest = [n for n in columns if n not in out]
-    if rest:
-        plain = frame.select(
-            values(n).str.contains_any(_FULL_ONLY).any().not_().alias(n) for n in rest
-        ).collect().row(0, named=True)
-        out.update({n: PLAIN for n, ok in plain.items() if ok})
-    return out
+    return (r"\A" if start else "") + body + (r"\z" if end else "")
 
 
 # -- field conditions ---------------------------------------------------------------------------
 
 
-def field_condition(
-    node: Field, col: pl.Expr, kind: Kind, as_of: _dt.datetime, casing: str | None = None
-) -> pl.Expr:
-    """The boolean expression of one field condition, never null (``casing``: what a string
-    column is known to hold, see :func:`text_casing`)."""
+def field_condition(node: Field, col: pl.Expr, kind: Kind, as_of: _dt.datetime) -> pl.Expr:
+    """The boolean expression of one field condition, never null."""
     op = ALIASES.get(node.op, node.op)
     value = list(node.value) if isinstance(node.value, tuple) else node.value
     if op == "is_empty":
@@ -203,8 +179,6 @@ def field_condition(
         build = _BY_KIND[kind]
     except KeyError:  # pragma: no cover - validation rejects these first
         raise SegmentError("rule", f"{node.field!r} has a type no operator supports") from None
-    if kind in (Kind.STRING, Kind.LIST):
-        return build(op, value, col, as_of, casing).fill_null(False)
     return build(op, value, col, as_of).fill_null(False)
 
 
@@ -222,15 +196,20 @@ def _in(col: pl.Expr, values: list, eq: Callable[[pl.Expr, Any], pl.Expr]) -> pl
     return pl.any_horizontal([eq(col, v) for v in values])
 
 
-def _string(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime,
-            casing: str | None = None) -> pl.Expr:  # fmt: skip
+def _string(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
     values = _lower(value if isinstance(value, list) else [value])
-    if casing == ASCII and all(v.isascii() for v in values):
-        return _string_ascii(op, values, col)
-    lc = lower(col, casing)
+    if op in ("in", "not_in") and not values:
+        return pl.lit(False) if op == "in" else col.is_not_null()
+    if all(v.isascii() for v in values):
+        return _string_regex(op, values, col)
+    return _string_lower(op, values, col)
+
+
+def _string_lower(op: str, values: list[str], col: pl.Expr) -> pl.Expr:
+    """String operators on a lower-cased copy of the column (for non-ASCII literals)."""
+    lc = lower(col)
     if op in ("in", "not_in"):
-        hit = lc.is_in(pl.Series(values, dtype=pl.String).implode()) if values \
-            else pl.lit(False)  # fmt: skip
+        hit = lc.is_in(pl.Series(values, dtype=pl.String).implode())
         return hit if op == "in" else col.is_not_null() & ~hit
     (v,) = values
     if op == "eq":
@@ -248,19 +227,20 @@ def _string(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime,
     raise _uncovered(op, Kind.STRING)
 
 
-def _string_ascii(op: str, values: list[str], col: pl.Expr) -> pl.Expr:
-    """String operators on a column of ASCII text, as case-insensitive regexes (no lower-cased
-    copy of the column is made)."""
-    if op in ("in", "not_in"):
-        hit = col.str.contains(_ci(values)) if values else pl.lit(False)
-        return hit if op == "in" else col.is_not_null() & ~hit
-    anchors = {"eq": (True, True), "ne": (True, True), "contains": (False, False),
-               "not_contains": (False, False), "starts_with": (True, False),
-               "ends_with": (False, True)}  # fmt: skip
-    if op not in anchors:
+# where each operator anchors its regex: (at the start, at the end)
+_ANCHORS = {"eq": (True, True), "ne": (True, True), "in": (True, True), "not_in": (True, True),
+            "contains": (False, False), "not_contains": (False, False),
+            "starts_with": (True, False), "ends_with": (False, True)}  # fmt: skip
+
+
+def _string_regex(op: str, values: list[str], col: pl.Expr) -> pl.Expr:
+    """String operators with ASCII literals, as one regex each (see :func:`_ascii_regex`)."""
+    if op not in _ANCHORS:
         raise _uncovered(op, Kind.STRING)
-    start, end = anchors[op]
-    hit = col.str.contains(_ci(values, start=start, end=end))
+    start, end = _ANCHORS[op]
+    hit = col.str.contains(_ascii_regex(values, start=start, end=end))
+    if op == "not_in":
+        return col.is_not_null() & ~hit
     return ~hit if op in ("ne", "not_contains") else hit
 
 
@@ -347,21 +327,23 @@ def _temporal(kind: Kind) -> Callable[[str, Any, pl.Expr, _dt.datetime], pl.Expr
     return build
 
 
-def _list(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime,
-          casing: str | None = None) -> pl.Expr:  # fmt: skip
+def _list(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
     values = _lower(value)
     if op not in ("has_any", "has_all", "has_none"):
         raise _uncovered(op, Kind.LIST)
     if not values:
         return pl.lit(op != "has_any")
-    if casing == ASCII and all(v.isascii() for v in values):
+    if all(v.isascii() for v in values):
+
         def has(vs: list[str]) -> pl.Expr:
-            return col.list.eval(pl.element().str.contains(_ci(vs))).list.any().fill_null(False)
+            hit = pl.element().str.contains(_ascii_regex(vs))
+            return col.list.eval(hit).list.any().fill_null(False)
     else:
-        lowered = col.list.eval(lower(pl.element(), casing))
+        lowered = col.list.eval(lower(pl.element()))
 
         def has(vs: list[str]) -> pl.Expr:
             return pl.any_horizontal(lowered.list.contains(v).fill_null(False) for v in vs)
+
     if op == "has_all":
         return pl.all_horizontal(has([v]) for v in values)
     return has(values) if op == "has_any" else ~has(values)
@@ -449,18 +431,11 @@ class Compiler:
         return pl.col(self._fields[node])
 
     def _field_columns(self) -> list[pl.Expr]:
-        """The field conditions as named boolean columns of the contacts frame. On pinned data,
-        the string columns they lower-case are looked at first (see :func:`text_casing`)."""
+        """The field conditions as named boolean columns of the contacts frame."""
         schema = self._contact_schema
-        casing: dict[str, str] = {}
-        if self.data.pinned:
-            texts = {n.field: schema[n.field] for n in self._fields
-                     if kind_of(schema[n.field]) in (Kind.STRING, Kind.LIST)
-                     and n.op not in ("is_empty", "is_not_empty")}  # fmt: skip
-            casing = text_casing(self.data.lazy_contacts(), texts)
         return [
             field_condition(n, column(n.field, schema[n.field]), kind_of(schema[n.field]),
-                            self.as_of, casing.get(n.field)).alias(name)
+                            self.as_of).alias(name)
             for n, name in self._fields.items()
         ]  # fmt: skip
 
@@ -662,10 +637,19 @@ class Compiler:
                 for name, m, p in self._measure_specs]  # fmt: skip
         agg = matched.group_by("contact_id").agg(aggs)
         fills = [pl.col(k).fill_null(v) for k, (v, _) in self._measure_fill.items()]
-        joined = contacts.join(agg, on="contact_id", how="inner" if inner else "left",
+        import os
+        if os.environ.get("SK_ORDER") == "maintain":
+            joined = contacts.join(agg, on="contact_id", how="inner" if inner else "left",
                                maintain_order="left" if ordered else "none",
                                build_side="prefer_right")  # the aggregate is the small side
-        return joined.with_columns(fills) if fills else joined
+            return joined.with_columns(fills) if fills else joined
+        if ordered:  # an unordered join and a sort by row number beat an order-keeping join
+            contacts = contacts.with_row_index(ROW)
+        joined = contacts.join(agg, on="contact_id", how="inner" if inner else "left",
+                               build_side="prefer_right")  # the aggregate is the small side
+        if fills:
+            joined = joined.with_columns(fills)
+        return joined.sort(ROW).drop(ROW) if ordered else joined
 
 
 # A contact with no matching events: count 0 and sum 0, every other measure null.
@@ -723,5 +707,5 @@ _RULES: dict[type, Callable[[Compiler, Any], pl.Expr]] = {
     SegmentRef: Compiler._segment,
 }
 
-__all__ = ["ASCII", "PLAIN", "Compiler", "column", "field_condition", "is_existence", "kind_of",
-           "kinds_of", "lower", "needs_events", "resolve_as_of", "text_casing"]  # fmt: skip
+__all__ = ["Compiler", "column", "field_condition", "is_existence", "kind_of", "kinds_of", "lower",
+           "needs_events", "resolve_as_of"]  # fmt: skip

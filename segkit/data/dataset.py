@@ -108,15 +108,9 @@ class Dataset:
         *,
         name: str | None = None,
         unique_ids: bool = False,
-        pinned: bool | None = None,
     ) -> None:
         """``unique_ids=True`` promises that ``contact_id`` is unique and non-null (a workspace
-        guarantees it), which skips the one check that has to read the whole column.
-
-        ``pinned=True`` promises that reading the lazy tables twice gives the same rows (a
-        workspace version does); by default only in-memory tables are pinned. The compiler may
-        look at pinned data once while it builds a plan (to pick the cheapest exact way to
-        compare strings case-insensitively)."""
+        guarantees it), which skips the one check that has to read the whole column."""
         if not isinstance(contacts, pl.DataFrame | pl.LazyFrame):
             raise DataError(
                 f"contacts must be a polars DataFrame or LazyFrame, found {type(contacts).__name__}",
@@ -127,9 +121,6 @@ class Dataset:
         self._campaigns = campaigns
         self.name = name
         self._unique_ids = unique_ids
-        frames = [f for f in (contacts, events, campaigns) if f is not None]
-        self._pinned = (all(isinstance(f, pl.DataFrame) for f in frames) if pinned is None
-                        else bool(pinned))  # fmt: skip
         self._contacts_schema = _lazy(contacts).collect_schema()
         self._check_contacts()
         self._events_schema: pl.Schema | None = None
@@ -266,12 +257,6 @@ class Dataset:
         return None if self._campaigns is None else _lazy(self._campaigns)
 
     @property
-    def pinned(self) -> bool:
-        """True when every read of the tables gives the same rows (in memory, or a workspace
-        version), so a plan may be shaped by what the data holds."""
-        return self._pinned
-
-    @property
     def has_events(self) -> bool:
         return self._events is not None
 
@@ -315,7 +300,7 @@ class Dataset:
         return Dataset(
             self.lazy_contacts().filter(pl.col("contact_id") == contact_id),
             None if events is None else events.filter(pl.col("contact_id") == contact_id),
-            name=self.name, unique_ids=True, pinned=self._pinned,
+            name=self.name, unique_ids=True,
         )
 
     def collect(self) -> Dataset:
@@ -326,7 +311,7 @@ class Dataset:
 
         return Dataset(
             _c(self._contacts), _c(self._events), _c(self._campaigns), name=self.name,
-            unique_ids=self._unique_ids, pinned=True,
+            unique_ids=self._unique_ids,
         )
 
     # -- softer checks --------------------------------------------------------------------------

@@ -46,9 +46,8 @@ from segkit.store.reports import ExportReport, ImportReport, SegmentChanges
 def WorkspaceDataset(contacts, events=None, campaigns=None, **kw) -> Dataset:  # noqa: N802
     """A :class:`Dataset` read from a workspace. ``contact_id`` is unique, non-null Int64 there
     by construction (assigned by the workspace, the merge key of every write), so the full-column
-    uniqueness scan is skipped: opening a workspace reads no data until a query needs it. The
-    tables are pinned to one version, so every read gives the same rows."""
-    data = Dataset(contacts, events, campaigns, unique_ids=True, pinned=True, **kw)
+    uniqueness scan is skipped: opening a workspace reads no data until a query needs it."""
+    data = Dataset(contacts, events, campaigns, unique_ids=True, **kw)
     dtype = data.contacts_schema.get("contact_id")
     if dtype != pl.Int64:
         raise DataError(f"contacts.contact_id must be Int64 in a workspace, found {dtype}",
