@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from segkit.compile.polars import (
+    ROW,
     Compiler,
     is_existence,
     kinds_of,
@@ -132,7 +133,9 @@ def plan_many(
     _prepare([s for _, s in pairs], data, catalog)
     comp = Compiler(data, resolve_as_of(as_of), catalog)
     exprs = [comp.rule(seg.rule).alias(name) for name, seg in pairs]
-    return comp.frame(ordered=ordered).select(pl.col("contact_id"), *exprs)
+    if not ordered:
+        return comp.frame(ordered=False).select(pl.col("contact_id"), *exprs)
+    return comp.in_order(comp.frame().select(pl.col(ROW), pl.col("contact_id"), *exprs))
 
 
 def evaluate_many(
@@ -196,7 +199,8 @@ def members(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -> 
     _prepare([seg], data, catalog)
     comp = Compiler(data, resolve_as_of(as_of), catalog)
     expr = comp.rule(seg.rule)
-    return comp.frame().filter(expr).select(data.contacts_schema.names()).collect()
+    frame = comp.frame().filter(expr).select(ROW, *data.contacts_schema.names())
+    return comp.in_order(frame).collect()
 
 
 # -- attrition ----------------------------------------------------------------------------------
@@ -343,7 +347,7 @@ def explain(seg: Segment, data: Any, contact_id: Any, as_of: Any = None,
             exprs.append(pl.col(comp.measure_column(node)).alias(f"__v{i}"))
         elif isinstance(node, Field):
             exprs.append(pl.col(node.field).alias(f"__v{i}"))
-    row = comp.frame().select(exprs).collect().row(0, named=True)
+    row = comp.frame(ordered=False, measures=True).select(exprs).collect().row(0, named=True)
     lines = []
     for i, (path, node) in enumerate(nodes):
         depth = path.count(".")

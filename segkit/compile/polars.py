@@ -472,7 +472,15 @@ class Compiler:
         op = node.effective_op
         value = node.effective_value
         cond = Field(name, op, MISSING if value is MISSING else value)
-        return field_condition(cond, pl.col(name), kind, self.as_of)
+        expr = field_condition(cond, pl.col(name), kind, self.as_of)  # false on a null measure
+        empty, _ = _EMPTY[measure.kind]
+        if empty is None:  # a contact without matching events measures null: false is right
+            return expr
+        # count and sum are 0 without events: the measure column stays null there (see
+        # frame()), so say here what 0 gives, instead of filling the column in
+        if op in ("is_empty", "is_not_empty"):
+            return pl.lit(op == "is_not_empty")
+        return expr | pl.col(name).is_null() if _holds(op, value, empty) else expr
 
     # events -> one aggregation
 
@@ -609,12 +617,18 @@ class Compiler:
 
     # the plan
 
-    def frame(self, *, ordered: bool = True, inner: bool = False) -> pl.LazyFrame:
-        """The contacts frame with one column per event measure compiled so far; ``ordered``
-        keeps the contacts' row order (not needed for counts). ``inner`` keeps only contacts
+    def frame(self, *, ordered: bool = True, inner: bool = False,
+              measures: bool = False) -> pl.LazyFrame:  # fmt: skip
+        """The contacts frame with one column per event measure compiled so far. ``ordered``
+        adds the contacts' row numbers, for :meth:`in_order` to restore their order once the
+        caller has selected what it needs (not needed for counts). ``inner`` keeps only contacts
         with at least one matching event: right for counting a rule that
-        :func:`needs_events` says is false without them."""
+        :func:`needs_events` says is false without them. The compiled rules need no more;
+        ``measures=True`` also fills in the measures of contacts without matching events (a
+        count or sum of 0), for showing them."""
         contacts = self.data.lazy_contacts()
+        if ordered:
+            contacts = contacts.with_row_index(ROW)
         if self._fields:
             contacts = contacts.with_columns(self._field_columns())
         if not self._measures:
@@ -636,20 +650,18 @@ class Compiler:
         aggs = [self._aggregation(m, None if single else pl.col(p)).alias(name)
                 for name, m, p in self._measure_specs]  # fmt: skip
         agg = matched.group_by("contact_id").agg(aggs)
-        fills = [pl.col(k).fill_null(v) for k, (v, _) in self._measure_fill.items()]
-        import os
-        if os.environ.get("SK_ORDER") == "maintain":
-            joined = contacts.join(agg, on="contact_id", how="inner" if inner else "left",
-                               maintain_order="left" if ordered else "none",
-                               build_side="prefer_right")  # the aggregate is the small side
-            return joined.with_columns(fills) if fills else joined
-        if ordered:  # an unordered join and a sort by row number beat an order-keeping join
-            contacts = contacts.with_row_index(ROW)
+        fills = [pl.col(k).fill_null(v) for k, (v, _) in self._measure_fill.items()] \
+            if measures else []  # fmt: skip
         joined = contacts.join(agg, on="contact_id", how="inner" if inner else "left",
                                build_side="prefer_right")  # the aggregate is the small side
-        if fills:
-            joined = joined.with_columns(fills)
-        return joined.sort(ROW).drop(ROW) if ordered else joined
+        return joined.with_columns(fills) if fills else joined
+
+    @staticmethod
+    def in_order(frame: pl.LazyFrame) -> pl.LazyFrame:
+        """A frame from :meth:`frame` (``ordered=True``), narrowed to what the caller needs,
+        back in the contacts' order. Sorting the narrow result by row number costs less than
+        a join that keeps the order."""
+        return frame.sort(ROW).drop(ROW)
 
 
 # A contact with no matching events: count 0 and sum 0, every other measure null.
@@ -683,6 +695,7 @@ def needs_events(rule: Rule) -> bool:
 
 def _holds(op: str, value: Any, measured: Any) -> bool:
     """Whether a comparison is true for the measure of a contact without events (0 or null)."""
+    op = ALIASES.get(op, op)
     if op == "is_empty":
         return measured is None
     if op == "is_not_empty":
