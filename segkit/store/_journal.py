@@ -240,6 +240,8 @@ class Journal:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.path = root / JOURNAL
+        self._reader: DeltaTable | None = None  # kept up to date by head()
+        self._newest: tuple[int, Commit] | None = None  # (journal table version, its head)
 
     def create(self, tables: Mapping[str, int]) -> Commit:
         _delta.create(self.path, pl.DataFrame(schema=JOURNAL_SCHEMA), ("version",), JOURNAL)
@@ -259,11 +261,32 @@ class Journal:
         return pl.scan_delta(dt if dt is not None else self.table())
 
     def head(self) -> tuple[Commit, DeltaTable]:
-        dt = self.table()
-        rows = self.frame(dt).sort("version", descending=True).head(1).collect()
-        if rows.height == 0:
-            raise WorkspaceError(f"{self.path}: the commit journal is empty", path=str(self.path))
-        return Commit.from_row(rows.row(0, named=True)), dt
+        """The newest commit and the journal table at its version (for appending the next).
+
+        The journal's log is read once and then followed incrementally; the newest row is read
+        from the one file that holds it (the "version" statistics of the log say which), and
+        not again while the journal has not moved."""
+        if self._reader is None:
+            self._reader = self.table()
+        else:
+            try:
+                self._reader.update_incremental()
+            except Exception as exc:  # noqa: BLE001 - deltalake raises several kinds
+                raise WorkspaceError(f"{self.path}: cannot read the commit journal ({exc})",
+                                     path=str(self.path)) from None  # fmt: skip
+        dt = self._reader
+        if self._newest is None or self._newest[0] != dt.version():
+            newest = pl.DataFrame(dt.get_add_actions(flatten=True)).get_column(
+                "max.version", default=None)  # fmt: skip
+            lf = self.frame(dt)
+            if newest is not None and newest.len() and not newest.has_nulls():
+                lf = lf.filter(pl.col("version") == newest.max())  # read one file, not all
+            rows = lf.sort("version", descending=True).head(1).collect()
+            if rows.height == 0:
+                raise WorkspaceError(f"{self.path}: the commit journal is empty",
+                                     path=str(self.path))  # fmt: skip
+            self._newest = (dt.version(), Commit.from_row(rows.row(0, named=True)))
+        return self._newest[1], dt
 
     def at(self, version: int | str | _dt.datetime) -> Commit:
         lf = self.frame()

@@ -32,13 +32,20 @@ DISPLAY = ("contact_id", "first_name", "last_name", "email", "company", "phone",
 _TOKEN = re.compile(r"[^\s,;]+")
 
 
+def _normal(e: pl.Expr) -> pl.Expr:
+    return e.str.to_lowercase().str.strip_chars()
+
+
 class _Coded:
     """A low-cardinality text field as a vocabulary plus one code per row, so a word is scored
-    once per distinct value and spread to the rows by a gather."""
+    once per distinct value and spread to the rows by a gather. The raw values are coded first
+    and only the (few) distinct ones are lower-cased; two raw spellings of one word just share
+    its scores."""
 
-    def __init__(self, s: pl.Series) -> None:
-        self.vocab = s.drop_nulls().unique().sort()
-        self.codes = s.cast(pl.Enum(self.vocab)).to_physical()
+    def __init__(self, raw: pl.Series) -> None:
+        distinct = raw.drop_nulls().unique().sort()
+        self.codes = raw.cast(pl.Enum(distinct)).to_physical()
+        self.vocab = pl.select(_normal(pl.lit(distinct))).to_series()
 
     def scores(self, expr_on_v: pl.Expr) -> pl.Series:
         per_value = pl.DataFrame({"v": self.vocab}).select(
@@ -53,27 +60,33 @@ class SearchIndex:
         schema = contacts.collect_schema()
         shown = [c for c in DISPLAY if c in schema]
 
-        def low(c: str) -> pl.Expr:
+        def text(c: str) -> pl.Expr:
             if c in schema and schema[c] == pl.String:
-                return pl.col(c).str.to_lowercase().str.strip_chars()
+                return pl.col(c)
             return pl.lit(None, dtype=pl.String)
 
         frame = contacts.select(
             *shown,
-            low("first_name").alias("__first"), low("last_name").alias("__last"),
-            low("email").alias("__email"), low("company").alias("__company"),
-            low("city").alias("__city"),
-            (pl.col("phone").str.replace_all(r"\D", "") if "phone" in schema
-             else pl.lit(None, dtype=pl.String)).alias("__phone"),
+            *(text(c).alias(f"__{c}") for c in ("first_name", "last_name", "company", "city")),
+            _normal(text("email")).alias("__email"), text("phone").alias("__phone"),
         ).collect()  # fmt: skip
         self.shown = shown
-        self.coded = {c: _Coded(frame[f"__{c}"]) for c in ("first", "last", "company", "city")}
+        self.coded = {c: _Coded(frame[f"__{c}"])
+                      for c in ("first_name", "last_name", "company", "city")}  # fmt: skip
         self.email = frame["__email"]
-        self.phone = frame["__phone"]
+        self._phone_raw = frame["__phone"]
+        self._phone: pl.Series | None = None
         self.frame = frame.select(shown)
-        names = pl.concat([self.coded["first"].vocab, self.coded["last"].vocab]).unique()
-        self.names = names.to_list()
-        self.companies = self.coded["company"].vocab.to_list()
+        names = pl.concat([self.coded["first_name"].vocab, self.coded["last_name"].vocab])
+        self.names = names.drop_nulls().unique().to_list()
+        self.companies = self.coded["company"].vocab.drop_nulls().unique().to_list()
+
+    @property
+    def phone(self) -> pl.Series:
+        """The phone numbers' digits (computed on the first query that has digits)."""
+        if self._phone is None:
+            self._phone = self._phone_raw.str.replace_all(r"\D", "")
+        return self._phone
 
     def _fuzzy(self, word: str, vocab: list[str], cutoff: float) -> dict[str, float]:
         from rapidfuzz import fuzz, process
@@ -91,7 +104,7 @@ class SearchIndex:
         if fz:
             name = name.otherwise(v.replace_strict(fz, default=0.0, return_dtype=pl.Float64)
                                   * 0.85)  # fmt: skip
-        parts += [self.coded["first"].scores(name), self.coded["last"].scores(name)]
+        parts += [self.coded["first_name"].scores(name), self.coded["last_name"].scores(name)]
         co = pl.when(v == w).then(85.0).when(v.str.starts_with(w)).then(75.0)
         if len(w) >= 3:
             co = co.when(v.str.contains(" " + w, literal=True)).then(75.0)

@@ -18,6 +18,7 @@ overwriting a change it has not seen. ``ws.reload()`` moves it to the head.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as _dt
 import html
@@ -150,11 +151,15 @@ class Workspace:
     LAYOUT = J.LAYOUT_DOC
     lock_timeout = 30.0
 
-    def __init__(self, path: Path, head: J.Commit) -> None:
+    def __init__(self, path: Path, head: J.Commit, journal: J.Journal | None = None) -> None:
         self.path = path
         self._head = head
-        self._journal = J.Journal(path)
+        self._journal = journal or J.Journal(path)
         self._search_cache: tuple[int, Any] | None = None
+        # (table, table version) -> its Delta snapshot: a version never changes, so reading its
+        # log once serves every later scan of it (a few recent ones are kept)
+        self._snapshots: collections.OrderedDict[tuple[str, int], DeltaTable] = \
+            collections.OrderedDict()  # fmt: skip
 
     # -- create / open ---------------------------------------------------------------------------
 
@@ -184,8 +189,9 @@ class Workspace:
         """Open an existing workspace (a clear error for a folder of unknown or newer format)."""
         root = Path(path)
         J.read_marker(root)
-        head, _ = J.Journal(root).head()
-        return cls(root, head)
+        journal = J.Journal(root)
+        head, _ = journal.head()
+        return cls(root, head, journal)
 
     @property
     def version(self) -> int:
@@ -209,8 +215,19 @@ class Workspace:
 
     # -- reading ---------------------------------------------------------------------------------
 
+    def _snapshot(self, table: str, version: int) -> DeltaTable:
+        key = (table, version)
+        dt = self._snapshots.get(key)
+        if dt is None:
+            dt = self._snapshots[key] = _delta.table(self.path / table, version)
+            while len(self._snapshots) > 16:
+                self._snapshots.popitem(last=False)
+        else:
+            self._snapshots.move_to_end(key)
+        return dt
+
     def _scan(self, table: str, commit: J.Commit) -> pl.LazyFrame:
-        return pl.scan_delta(str(self.path / table), version=commit.tables[table])
+        return pl.scan_delta(self._snapshot(table, commit.tables[table]))
 
     def dataset(self, version: int | str | _dt.datetime | None = None) -> Dataset:
         """The workspace as a :class:`Dataset` (lazy tables pinned to one version).
@@ -228,8 +245,7 @@ class Workspace:
                                 name=f"{self.path.name}@{commit.version}")
 
     def _has_rows(self, table: str, commit: J.Commit) -> bool:
-        dt = _delta.table(self.path / table, commit.tables[table])
-        return len(dt.file_uris()) > 0
+        return len(self._snapshot(table, commit.tables[table]).file_uris()) > 0
 
     def contacts(self, version: int | str | _dt.datetime | None = None) -> pl.DataFrame:
         """The contacts table, sorted by ``contact_id``."""
