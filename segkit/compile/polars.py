@@ -131,7 +131,6 @@ _FULL_ONLY = ["\u0130", "\u03a3"]
 _SIMPLE = ["i", "\u03c3"]
 
 
-
 def lower(expr: pl.Expr) -> pl.Expr:
     """Unicode simple lower-casing of a string expression."""
     return expr.str.replace_many(_FULL_ONLY, _SIMPLE).str.to_lowercase()

@@ -264,8 +264,8 @@ class Journal:
         """The newest commit and the journal table at its version (for appending the next).
 
         The journal's log is read once and then followed incrementally; the newest row is read
-        from the one file that holds it (the "version" statistics of the log say which), and
-        not again while the journal has not moved."""
+        with a filter on its version (the log's "version" statistics let the scan skip every
+        other file), and not again while the journal has not moved."""
         if self._reader is None:
             self._reader = self.table()
         else:

@@ -56,3 +56,15 @@ def test_index_follows_new_versions(crowd: Workspace) -> None:
     assert crowd.search("Ottoline").height == 0
     crowd.add_contact(email="o@x.com", first_name="Ottoline")
     assert crowd.search("Ottoline")["first_name"].to_list() == ["Ottoline"]
+
+
+def test_spellings_of_one_name_score_alike(ws: Workspace) -> None:
+    """Names are scored per distinct raw value; case and surrounding spaces do not matter."""
+    ws.upsert(pl.DataFrame({
+        "email": ["a@x.com", "b@x.com", "c@x.com", "d@x.com"],
+        "first_name": ["Ada", "ADA", " ada ", None],
+        "city": ["ROME", "rome", "Rome ", None],
+    }))  # fmt: skip
+    res = ws.search("ada rome")
+    assert sorted(ids(res)) == [1, 2, 3]
+    assert res["score"].n_unique() == 1
