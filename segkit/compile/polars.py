@@ -526,7 +526,8 @@ class Compiler:
         cheap, where = self._predicate_exprs(node)
         self._coarse.append((node.types, node.within))
         self._pred_parts.append((cheap, where))
-        self._pred_exprs.append((cheap if where is None else cheap & where).alias(name))
+        self._pred_exprs.append(
+            (cheap if where is None else cheap & where).fill_null(False).alias(name))
         return name
 
     def _coarse_filter(self) -> pl.Expr:
@@ -546,7 +547,7 @@ class Compiler:
                           if isinstance(w, Between)]  # fmt: skip
                 parts.append(spans[0] if len(spans) == 1 else pl.any_horizontal(spans))
             terms.append(pl.all_horizontal(parts) if parts else pl.lit(True))
-        return pl.any_horizontal(terms).fill_null(False)
+        return pl.any_horizontal(terms)  # null (no event type) is dropped by the filter
 
     def _predicate_exprs(self, node: Event) -> tuple[pl.Expr, pl.Expr | None]:
         """``(cheap, where)``: the type and window tests, and the costlier ``where`` test (None
@@ -561,7 +562,9 @@ class Compiler:
                          if len(types) <= 8 else pl.col("event").is_in(pl.Series(types).implode()))  # fmt: skip
         if node.within is not None:
             cheap.append(self._window(node.within))
-        coarse = pl.all_horizontal(cheap).fill_null(False) if cheap else pl.lit(True)
+        # no fill_null: a filter drops nulls anyway, and a plain conjunction of comparisons is
+        # what a Parquet scan can use to skip row groups and decode the other columns late
+        coarse = pl.all_horizontal(cheap) if cheap else pl.lit(True)
         where = None if node.where is None else self._where(node.where).fill_null(False)
         return coarse, where
 
