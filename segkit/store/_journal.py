@@ -31,7 +31,10 @@ from segkit.store.errors import WorkspaceConflict, WorkspaceError
 from segkit.store.fields import CORE_CONTACT_COLUMNS, EVENT_FIELDS, STANDARD_FIELDS
 
 FORMAT = "segkit-workspace"
-FORMAT_VERSION = 1
+# 1: the first layout; 2: adds merges/ and pair_decisions/ (LATER_TABLES). A format-1
+# workspace opens as it is and becomes format 2 with its first write (add_missing_tables),
+# so that a segkit that knows only format 1 refuses it instead of writing around those tables.
+FORMAT_VERSION = 2
 MARKER = "segkit-workspace.json"
 JOURNAL = "_commits"
 LOCK = ".segkit.lock"
@@ -86,9 +89,8 @@ TABLES: dict[str, tuple[pl.DataFrame, tuple[str, ...]]] = {
     ),  # fmt: skip
 }
 DATA_TABLES = tuple(TABLES)
-# tables added to format 1 after it was first released: a workspace made before has no folder
-# for them (created empty on its first write, see add_missing_tables) and no journal column
-# (read as their version 0: empty)
+# tables of format 2: a format-1 workspace has no folder for them (created empty on its first
+# write, see add_missing_tables) and no journal column (read as their version 0: empty)
 LATER_TABLES = ("merges", "pair_decisions")
 
 JOURNAL_SCHEMA = pl.Schema({
@@ -178,9 +180,14 @@ def write_marker(root: Path) -> None:
         "created_by": f"segkit {__version__}", "tables": [*DATA_TABLES, JOURNAL],
         "layout": "see segkit.store.LAYOUT (docs: segkit/store/_journal.py)",
     }  # fmt: skip
-    tmp = root / (MARKER + ".tmp")
+    _write_json(root / MARKER, doc)
+
+
+def _write_json(path: Path, doc: dict[str, Any]) -> None:
+    """Write ``path`` atomically (a reader sees the old file or the new one, never half)."""
+    tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(doc, indent=2) + "\n")
-    os.replace(tmp, root / MARKER)
+    os.replace(tmp, path)
 
 
 def read_marker(root: Path) -> dict[str, Any]:
@@ -215,9 +222,10 @@ def read_marker(root: Path) -> dict[str, Any]:
 
 
 def add_missing_tables(root: Path, jdt: DeltaTable) -> dict[str, int]:
-    """Create the tables of :data:`LATER_TABLES` a workspace made before them lacks (empty), and
-    add their columns to the journal (nullable: older rows read as version 0). Called by each
-    writer under the lock; returns the versions of the tables it created."""
+    """Bring an older-format workspace to :data:`FORMAT_VERSION`: create the tables of
+    :data:`LATER_TABLES` it lacks (empty), add their columns to the journal (nullable: older
+    rows read as version 0) and, once they exist, rewrite the marker. Called by each writer
+    under the lock; returns the versions of the tables it created."""
     have = {f.name for f in jdt.schema().fields}
     missing = [f"{t}_version" for t in DATA_TABLES if f"{t}_version" not in have]
     if missing:
@@ -230,6 +238,13 @@ def add_missing_tables(root: Path, jdt: DeltaTable) -> dict[str, int]:
         if not (root / name / "_delta_log").is_dir():
             empty, stats = TABLES[name]
             created[name] = _delta.create(root / name, empty, stats, name)
+    doc = read_marker(root)
+    if doc["format_version"] < FORMAT_VERSION:
+        from segkit import __version__
+
+        _write_json(root / MARKER, {**doc, "format_version": FORMAT_VERSION,
+                                    "upgraded_by": f"segkit {__version__}",
+                                    "upgraded_at": now().isoformat()})  # fmt: skip
     return created
 
 

@@ -405,11 +405,18 @@ def test_workspace_made_before_the_merge_tables(tmp_path: Path, monkeypatch, peo
         m.setattr(J, "JOURNAL_SCHEMA", pl.Schema({
             k: v for k, v in J.JOURNAL_SCHEMA.items()
             if not k.startswith(tuple(f"{t}_" for t in J.LATER_TABLES))}))  # fmt: skip
+        m.setattr(J, "FORMAT_VERSION", 1)
         Workspace.create(tmp_path / "old").upsert(people)
     assert not (tmp_path / "old" / "merges").exists()
+    marker = tmp_path / "old" / J.MARKER
+    assert json.loads(marker.read_text())["format_version"] == 1
     ws = Workspace.open(tmp_path / "old")
     assert ws.merges().height == 0 and ws.pair_decisions().height == 0
+    assert json.loads(marker.read_text())["format_version"] == 1  # reading changes nothing
     m = ws.merge([1, 2])
+    # the first write made it format 2: a segkit that knows only format 1 now refuses it
+    doc = json.loads(marker.read_text())
+    assert doc["format_version"] == J.FORMAT_VERSION == 2 and "upgraded_by" in doc
     assert ws.n_contacts == 3 and ws.merges(m.merge_id).height == 2
     assert ws.dataset(1).contacts.height == 4  # versions before the upgrade still read
     ws.restore(1)
