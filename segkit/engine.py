@@ -157,9 +157,17 @@ def count_many(
 ) -> dict[str, int]:
     """The size of each segment, in one plan."""
     plan = plan_many(segments, data, as_of, catalog, ordered=False)
-    counts = plan.select(pl.exclude("contact_id").sum())
+    counts = plan.select(pl.exclude("contact_id").sum())  # columns: constants broadcast
     row = counts.collect().row(0, named=True)
     return {k: int(v) for k, v in row.items()}
+
+
+def _total(rule: pl.Expr) -> pl.Expr:
+    """How many rows a compiled rule is true for. A rule that reads no column (``all: []``, a
+    constant) is one value, not one per row: it counts every row or none."""
+    if not rule.meta.root_names():
+        return rule.fill_null(False).cast(pl.Int64) * pl.len()
+    return rule.sum()
 
 
 def mask(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -> pl.DataFrame:
@@ -219,7 +227,7 @@ def attrition(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -
     for i, step in enumerate(steps):
         e = comp.rule(step)
         cumulative = e if cumulative is None else cumulative & e
-        exprs.append(cumulative.sum().alias(f"__s{i}"))
+        exprs.append(_total(cumulative).alias(f"__s{i}"))
     row = comp.frame(ordered=False).select(exprs).collect().row(0)
     total = int(row[0])
     remaining = [total] + [int(x) for x in row[1:]]

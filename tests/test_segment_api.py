@@ -140,6 +140,10 @@ def test_attrition_waterfall(data):
     assert table["dropped"].to_list() == [0, 1, 1, 1]
     assert table["condition"][0] == "all contacts"
     assert table["condition"][2].startswith("viewed the pricing page")
+    # constant steps ("everyone", "no one") count contacts, not once
+    steps = sk.Segment.from_dict({"version": 1, "rule": {"all": [
+        {"all": []}, {"field": "age", "op": "gt", "value": 1}, {"any": []}]}})  # fmt: skip
+    assert steps.attrition(data, as_of=AS_OF)["remaining"].to_list() == [4, 4, 3, 0]
 
 
 def test_explain_gives_every_rule_with_its_measure(data):
@@ -177,6 +181,14 @@ def test_segment_references_resolve_against_a_catalog(data):
         [True, False, False, True]
     static = sk.Segment(sk.in_segment("Static"))
     assert static.count(data, as_of=AS_OF, catalog=catalog) == 2
+    # count_many decides references for contacts without events too (never viewed: not in
+    # "Viewing leads", so in its negation)
+    never = sk.Segment(~sk.in_segment("Viewing leads") & ~sk.in_segment("Static"), name="Rest")
+    sizes = sk.count_many([viewers, static.with_name("In static"), never], data, as_of=AS_OF,
+                          catalog=catalog)  # fmt: skip
+    masks = sk.evaluate_many([viewers, static.with_name("In static"), never], data,
+                             as_of=AS_OF, catalog=catalog)  # fmt: skip
+    assert sizes == {"Viewing leads": 2, "In static": 2, "Rest": masks["Rest"].sum()}
     with pytest.raises(SegmentError, match="unknown segment 'Lead'.*did you mean 'Leads'"):
         sk.Segment(sk.in_segment("Lead")).count(data, catalog=catalog)
     with pytest.raises(SegmentError, match="no catalog was given"):

@@ -628,11 +628,7 @@ class Compiler:
         :func:`needs_events` says is false without them. The compiled rules need no more;
         ``measures=True`` also fills in the measures of contacts without matching events (a
         count or sum of 0), for showing them."""
-        contacts = self.data.lazy_contacts()
-        if ordered:
-            contacts = contacts.with_row_index(ROW)
-        if self._fields:
-            contacts = contacts.with_columns(self._field_columns())
+        contacts = self.contacts(ordered=ordered)
         if not self._measures:
             return contacts
         if self._event_schema is None:
@@ -657,6 +653,14 @@ class Compiler:
         joined = contacts.join(agg, on="contact_id", how="inner" if inner else "left",
                                build_side="prefer_right")  # the aggregate is the small side
         return joined.with_columns(fills) if fills else joined
+
+    def contacts(self, *, ordered: bool = False) -> pl.LazyFrame:
+        """The contacts with one boolean column per field condition compiled so far (and their
+        row numbers when ``ordered``): :meth:`frame` without the events."""
+        contacts = self.data.lazy_contacts()
+        if ordered:
+            contacts = contacts.with_row_index(ROW)
+        return contacts.with_columns(self._field_columns()) if self._fields else contacts
 
     @staticmethod
     def in_order(frame: pl.LazyFrame) -> pl.LazyFrame:
