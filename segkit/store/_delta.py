@@ -143,6 +143,7 @@ def merge(
     merger = dt.merge(
         src.to_arrow(), predicate=f"t.{_q(key)} = s.{_q(key)}", source_alias="s",
         target_alias="t", merge_schema=not delete, commit_properties=_STRICT,
+        writer_properties=_WRITER,
     )  # fmt: skip
     if delete:
         merger = merger.when_matched_delete()
