@@ -130,35 +130,16 @@ def email_local(s: pl.Series) -> pl.Series:
 
 # -- countries and phones --------------------------------------------------------------------
 
-_COMMON_COUNTRIES = {
-    "US": "United States|United States of America|USA|U.S.A.|U.S.|America|Estados Unidos",
-    "GB": "United Kingdom|UK|U.K.|Great Britain|Britain|England|Scotland|Wales|Northern Ireland",
-    "DE": "Germany|Deutschland|Allemagne|Alemania", "FR": "France|Frankreich|Francia",
-    "ES": "Spain|España|Espana|Espagne|Spanien", "IT": "Italy|Italia|Italie|Italien",
-    "NL": "Netherlands|The Netherlands|Holland|Nederland|Pays-Bas",
-    "BE": "Belgium|Belgique|België|Belgien", "CH": "Switzerland|Schweiz|Suisse|Svizzera",
-    "AT": "Austria|Österreich", "IE": "Ireland|Éire", "PT": "Portugal", "SE": "Sweden|Sverige",
-    "NO": "Norway|Norge", "DK": "Denmark|Danmark", "FI": "Finland|Suomi", "PL": "Poland|Polska",
-    "CZ": "Czechia|Czech Republic|Česko", "GR": "Greece|Ελλάδα", "CA": "Canada",
-    "MX": "Mexico|México", "BR": "Brazil|Brasil", "AR": "Argentina", "CL": "Chile",
-    "CO": "Colombia", "AU": "Australia", "NZ": "New Zealand", "IN": "India|Bharat",
-    "CN": "China|中国", "JP": "Japan|日本|Nippon", "KR": "South Korea|Korea|Republic of Korea",
-    "SG": "Singapore", "ZA": "South Africa", "NG": "Nigeria", "KE": "Kenya", "EG": "Egypt",
-    "AE": "United Arab Emirates|UAE", "SA": "Saudi Arabia", "IL": "Israel", "TR": "Turkey|Türkiye",
-    "RU": "Russia|Russian Federation", "UA": "Ukraine", "HK": "Hong Kong", "TW": "Taiwan",
-    "PH": "Philippines", "ID": "Indonesia", "MY": "Malaysia", "TH": "Thailand", "VN": "Vietnam",
-}  # fmt: skip
-
-
 def _country_table(full: bool) -> dict[str, str]:
-    """Folded country names and codes -> ISO 3166 alpha-2. ``full`` adds every name in every
-    language phonenumbers knows (loading those takes a couple of seconds, so only on need)."""
+    """Folded country names and codes -> ISO 3166 alpha-2: the names the workspace's importer
+    knows (:func:`segkit.store.normalize.country_names`), folded. ``full`` adds every name in
+    every language phonenumbers knows (loading those takes a couple of seconds, so only on
+    need)."""
     from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
-    names: dict[str, str] = {}
-    for iso, alts in _COMMON_COUNTRIES.items():
-        for alt in alts.split("|"):
-            names.setdefault(alt, iso)
+    from segkit.store.normalize import country_names
+
+    names = dict(country_names())
     if full:
         from phonenumbers.geodata.locale import LOCALE_DATA
 

@@ -60,17 +60,56 @@ _COUNTRY_ALIASES = {
 }  # fmt: skip
 
 
+# names people write in their own languages (and English), beyond pycountry's English ones
+_LOCAL_COUNTRY_NAMES = {
+    "US": "United States|United States of America|USA|U.S.A.|U.S.|America|Estados Unidos",
+    "GB": "United Kingdom|UK|U.K.|Great Britain|Britain|England|Scotland|Wales|Northern Ireland",
+    "DE": "Germany|Deutschland|Allemagne|Alemania", "FR": "France|Frankreich|Francia",
+    "ES": "Spain|España|Espana|Espagne|Spanien", "IT": "Italy|Italia|Italie|Italien",
+    "NL": "Netherlands|The Netherlands|Holland|Nederland|Pays-Bas",
+    "BE": "Belgium|Belgique|België|Belgien", "CH": "Switzerland|Schweiz|Suisse|Svizzera",
+    "AT": "Austria|Österreich", "IE": "Ireland|Éire", "PT": "Portugal", "SE": "Sweden|Sverige",
+    "NO": "Norway|Norge", "DK": "Denmark|Danmark", "FI": "Finland|Suomi", "PL": "Poland|Polska",
+    "CZ": "Czechia|Czech Republic|Česko", "GR": "Greece|Ελλάδα", "CA": "Canada",
+    "MX": "Mexico|México", "BR": "Brazil|Brasil", "AR": "Argentina", "CL": "Chile",
+    "CO": "Colombia", "AU": "Australia", "NZ": "New Zealand", "IN": "India|Bharat",
+    "CN": "China|中国", "JP": "Japan|日本|Nippon", "KR": "South Korea|Korea|Republic of Korea",
+    "SG": "Singapore", "ZA": "South Africa", "NG": "Nigeria", "KE": "Kenya", "EG": "Egypt",
+    "AE": "United Arab Emirates|UAE", "SA": "Saudi Arabia", "IL": "Israel", "TR": "Turkey|Türkiye",
+    "RU": "Russia|Russian Federation", "UA": "Ukraine", "HK": "Hong Kong", "TW": "Taiwan",
+    "PH": "Philippines", "ID": "Indonesia", "MY": "Malaysia", "TH": "Thailand", "VN": "Vietnam",
+}  # fmt: skip
+
+
+
 @functools.lru_cache(maxsize=1)
-def country_table() -> dict[str, str]:
-    """Lower-cased name, official name, common name, alpha-2 and alpha-3 -> alpha-2."""
+def country_names() -> dict[str, str]:
+    """Every country name and code segkit knows -> ISO 3166 alpha-2: pycountry's alpha-2,
+    alpha-3, name, official and common names, names in the countries' own languages, and
+    common aliases ("USA", "U.K."). The one table behind the importer's :func:`country` and
+    dedup's country matching (which folds accents and punctuation as well)."""
     import pycountry
 
-    table: dict[str, str] = {}
+    names: dict[str, str] = {}
     for c in pycountry.countries:
         for attr in ("alpha_2", "alpha_3", "name", "official_name", "common_name"):
             v = getattr(c, attr, None)
             if v:
-                table[v.lower()] = c.alpha_2
+                names[v] = c.alpha_2
+    for iso, alts in _LOCAL_COUNTRY_NAMES.items():
+        for alt in alts.split("|"):
+            names.setdefault(alt, iso)
+    names.update(_COUNTRY_ALIASES)
+    return names
+
+
+@functools.lru_cache(maxsize=1)
+def country_table() -> dict[str, str]:
+    """:func:`country_names` lower-cased (the importer's lookup: trimmed, lower-cased, spaces
+    collapsed)."""
+    table: dict[str, str] = {}
+    for name, iso in country_names().items():
+        table.setdefault(name.lower(), iso)
     table.update(_COUNTRY_ALIASES)
     return table
 
