@@ -7,7 +7,8 @@
   value and region), the region being the contact's country, else ``default_region``. A value
   that cannot be read as a possible number is kept as given and counted as a warning.
 - **Countries** become ISO 3166-1 alpha-2 codes (``"United States"``, ``"USA"``, ``"us"`` ->
-  ``"US"``), from ``pycountry``'s names plus common aliases; unknown values are kept as given.
+  ``"US"``), from ``pycountry``'s names, names in the countries' own languages and common
+  aliases (one table, :func:`country_names`, that dedup uses too); unknown values are kept.
 - **Dates** are read in the formats CRM exports use: ISO (``2026-03-01``, ``2026-03-01T12:00:00Z``,
   ``2026-03-01 12:00``), US (``03/01/2026``, ``3/1/2026 2:05 PM``), ``01.03.2026``, ``2026/03/01``
   and epoch milliseconds. Month-first is assumed for ``a/b/yyyy`` (HubSpot and Salesforce exports
