@@ -47,13 +47,6 @@ class _Coded:
         self.codes = raw.cast(pl.Enum(distinct)).to_physical()
         self.vocab = pl.select(_normal(pl.lit(distinct))).to_series()
 
-    def scores(self, expr_on_v: pl.Expr) -> pl.Series:
-        per_value = pl.DataFrame({"v": self.vocab}).select(
-            expr_on_v.fill_null(0.0).cast(pl.Float64)).to_series()  # fmt: skip
-        if per_value.len() == 0:
-            return pl.Series([0.0] * len(self.codes))
-        return per_value.gather(self.codes).fill_null(0.0)
-
 
 class SearchIndex:
     def __init__(self, contacts: pl.LazyFrame) -> None:
@@ -96,15 +89,27 @@ class SearchIndex:
         hits = process.extract(word, vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=200)
         return {name: score for name, score, _ in hits}
 
-    def _word(self, w: str) -> pl.Series:
+    def _by_value(self, field: str, exprs: list[pl.Expr]) -> list[pl.Expr]:
+        """Each word's score on ``field``, one per contact: scored once per distinct value (one
+        query for all the words) and spread to the contacts by their codes."""
+        coded = self.coded[field]
+        per_value = pl.DataFrame({"v": coded.vocab}).select(
+            e.fill_null(0.0).cast(pl.Float64).alias(str(i)) for i, e in enumerate(exprs))  # fmt: skip
+        codes = pl.lit(coded.codes)
+        return [pl.lit(per_value[str(i)]).gather(codes).fill_null(0.0) if per_value.height
+                else pl.lit(0.0) for i in range(len(exprs))]  # fmt: skip
+
+    def _names(self, w: str) -> pl.Expr:
         v = pl.col("v")
-        parts: list[pl.Series] = []
-        fz = self._fuzzy(w, self.names, 75)
         name = pl.when(v == w).then(100.0).when(v.str.starts_with(w)).then(90.0)
+        fz = self._fuzzy(w, self.names, 75)
         if fz:
             name = name.otherwise(v.replace_strict(fz, default=0.0, return_dtype=pl.Float64)
                                   * 0.85)  # fmt: skip
-        parts += [self.coded["first_name"].scores(name), self.coded["last_name"].scores(name)]
+        return name
+
+    def _company(self, w: str) -> pl.Expr:
+        v = pl.col("v")
         co = pl.when(v == w).then(85.0).when(v.str.starts_with(w)).then(75.0)
         if len(w) >= 3:
             co = co.when(v.str.contains(" " + w, literal=True)).then(75.0)
@@ -112,25 +117,27 @@ class SearchIndex:
             if cfz:
                 co = co.otherwise(v.replace_strict(cfz, default=0.0, return_dtype=pl.Float64)
                                   * 0.7)  # fmt: skip
-        parts.append(self.coded["company"].scores(co))
-        parts.append(self.coded["city"].scores(
-            pl.when(v == w).then(70.0).when(v.str.starts_with(w)).then(60.0)))  # fmt: skip
-        e = pl.col("e")
+        return co
+
+    @staticmethod
+    def _city(w: str) -> pl.Expr:
+        v = pl.col("v")
+        return pl.when(v == w).then(70.0).when(v.str.starts_with(w)).then(60.0)
+
+    def _contact_fields(self, w: str) -> list[pl.Expr]:
+        """The word's email (and, for digits, phone) scores, over the contacts."""
+        e = pl.lit(self.email)
         em = pl.when(e == w).then(100.0).when(e.str.starts_with(w)).then(80.0)
         if len(w) >= 3:
             em = em.when(e.str.contains(w, literal=True)).then(60.0)
-        cols = {"e": self.email}
-        exprs = [em.fill_null(0.0).alias("em")]
+        out = [em.otherwise(0.0).fill_null(0.0)]
         digits = re.sub(r"\D", "", w)
         if len(digits) >= 4 and len(digits) >= len(w) - 3:
-            p = pl.col("p")
-            cols["p"] = self.phone
-            exprs.append(pl.when(p.str.ends_with(digits)).then(90.0)
-                         .when(p.str.contains(digits, literal=True)).then(80.0)
-                         .otherwise(0.0).alias("ph"))  # fmt: skip
-        full = pl.DataFrame(cols).select(exprs)
-        parts += list(full.iter_columns())
-        return pl.select(pl.max_horizontal(parts)).to_series()
+            p = pl.lit(self.phone)
+            out.append(pl.when(p.str.ends_with(digits)).then(90.0)
+                       .when(p.str.contains(digits, literal=True)).then(80.0)
+                       .otherwise(0.0).fill_null(0.0))  # fmt: skip
+        return out
 
     def search(self, query: str, limit: int = 20) -> pl.DataFrame:
         words = [w.strip(".,;:'\"()") for w in _TOKEN.findall(str(query).lower())]
@@ -138,10 +145,18 @@ class SearchIndex:
         empty_schema = {"score": pl.Float64, **{c: self.frame.schema[c] for c in self.shown}}
         if not words:
             return pl.DataFrame(schema=empty_schema)
-        scores = [self._word(w).alias(f"__s{i}") for i, w in enumerate(words)]
-        cols = [s.name for s in scores]
+        # every word's best field, for every contact, in one query
+        names = [self._names(w) for w in words]
+        fields = [self._by_value("first_name", names), self._by_value("last_name", names),
+                  self._by_value("company", [self._company(w) for w in words]),
+                  self._by_value("city", [self._city(w) for w in words])]  # fmt: skip
+        cols = [f"__s{i}" for i in range(len(words))]
+        scores = pl.select(
+            pl.max_horizontal(*(f[i] for f in fields), *self._contact_fields(w)).alias(cols[i])
+            for i, w in enumerate(words)
+        )  # fmt: skip
         ranked = (
-            pl.DataFrame(scores)
+            scores
             .with_row_index("__i")
             .with_columns(
                 pl.sum_horizontal(cols).alias("score"),
