@@ -378,11 +378,8 @@ class Compiler:
     catalog: Catalog | None = None
     _contact_schema: pl.Schema = field(init=False)
     _event_schema: pl.Schema | None = field(init=False)
+    # (types, where, within) -> column name: the event predicates compiled so far
     _preds: dict[tuple, str] = field(default_factory=dict, init=False)
-    _pred_exprs: list[pl.Expr] = field(default_factory=list, init=False)
-    _pred_parts: list[tuple[pl.Expr, pl.Expr | None]] = field(default_factory=list, init=False)
-    _coarse: list[tuple[tuple[str, ...] | None, LastDays | Between | None]] = field(
-        default_factory=list, init=False)
     _measures: dict[tuple, str] = field(default_factory=dict, init=False)
     _measure_specs: list[tuple[str, Measure, str]] = field(default_factory=list, init=False)
     _measure_fill: dict[str, tuple[Any, pl.DataType]] = field(default_factory=dict, init=False)
@@ -523,18 +520,13 @@ class Compiler:
             return self._preds[key]
         name = f"{PRED_PREFIX}{len(self._preds)}"
         self._preds[key] = name
-        cheap, where = self._predicate_exprs(node)
-        self._coarse.append((node.types, node.within))
-        self._pred_parts.append((cheap, where))
-        self._pred_exprs.append(
-            (cheap if where is None else cheap & where).fill_null(False).alias(name))
         return name
 
     def _coarse_filter(self) -> pl.Expr:
         """The events any compiled predicate may match, by type and window only: per event type,
         the loosest of its windows (one test per type, not one per predicate)."""
         by_type: dict[str | None, list[LastDays | Between | None]] = {}
-        for types, within in self._coarse:
+        for types, _where, within in self._preds:
             for t in types if types is not None else (None,):
                 by_type.setdefault(t, []).append(within)
         terms = []
@@ -549,24 +541,23 @@ class Compiler:
             terms.append(pl.all_horizontal(parts) if parts else pl.lit(True))
         return pl.any_horizontal(terms)  # null (no event type) is dropped by the filter
 
-    def _predicate_exprs(self, node: Event) -> tuple[pl.Expr, pl.Expr | None]:
+    def _predicate_exprs(self, types: tuple[str, ...] | None, where: Rule | None,
+                         within: LastDays | Between | None) -> tuple[pl.Expr, pl.Expr | None]:
         """``(cheap, where)``: the type and window tests, and the costlier ``where`` test (None
         when there is none); the predicate is both. Filter by the cheap part *before* computing
         the ``where`` part (see :meth:`_matching`): polars would otherwise merge both into one
         filter and, say, lower-case every event's page."""
         cheap: list[pl.Expr] = []
-        if node.types is not None:
-            types = list(node.types)
+        if types is not None:
             # a few equality tests are several times cheaper than one hashed is_in
             cheap.append(pl.any_horizontal(pl.col("event") == t for t in types)
-                         if len(types) <= 8 else pl.col("event").is_in(pl.Series(types).implode()))  # fmt: skip
-        if node.within is not None:
-            cheap.append(self._window(node.within))
+                         if len(types) <= 8 else pl.col("event").is_in(pl.Series(list(types)).implode()))  # fmt: skip
+        if within is not None:
+            cheap.append(self._window(within))
         # no fill_null: a filter drops nulls anyway, and a plain conjunction of comparisons is
         # what a Parquet scan can use to skip row groups and decode the other columns late
         coarse = pl.all_horizontal(cheap) if cheap else pl.lit(True)
-        where = None if node.where is None else self._where(node.where).fill_null(False)
-        return coarse, where
+        return coarse, None if where is None else self._where(where).fill_null(False)
 
     @staticmethod
     def _matching(events: pl.LazyFrame, cheap: pl.Expr, where: pl.Expr | None) -> pl.LazyFrame:
@@ -588,7 +579,8 @@ class Compiler:
     def contacts_with(self, node: Event) -> pl.LazyFrame:
         """The ``contact_id`` of each event matching ``node``'s type, window and ``where``,
         repeated per event (for anti-joins, which do not mind: "never did X")."""
-        return self._matching(self._events(), *self._predicate_exprs(node)).select("contact_id")
+        parts = self._predicate_exprs(node.types, node.where, node.within)
+        return self._matching(self._events(), *parts).select("contact_id")
 
     def _window(self, w: LastDays | Between) -> pl.Expr:
         ts = pl.col("timestamp")
@@ -635,16 +627,16 @@ class Compiler:
             return contacts.with_columns(
                 pl.lit(v, dtype=t).alias(k) for k, (v, t) in self._measure_fill.items()
             )
-        if len(self._pred_exprs) == 1:
-            # one predicate (the common case): filter by it, then plain aggregations
-            matched = self._matching(self._events(), *self._pred_parts[0])
-            single = True
+        parts = {name: self._predicate_exprs(*key) for key, name in self._preds.items()}
+        single = len(parts) == 1
+        if single:  # one predicate (the common case): filter by it, then plain aggregations
+            matched = self._matching(self._events(), *next(iter(parts.values())))
         else:
-            matched = self._events().filter(self._coarse_filter()).with_columns(
-                self._pred_exprs).filter(
-                pl.any_horizontal([pl.col(n) for n in self._preds.values()])
+            flags = [(cheap if where is None else cheap & where).fill_null(False).alias(name)
+                     for name, (cheap, where) in parts.items()]  # fmt: skip
+            matched = self._events().filter(self._coarse_filter()).with_columns(flags).filter(
+                pl.any_horizontal([pl.col(n) for n in parts])
             )
-            single = False
         aggs = [self._aggregation(m, None if single else pl.col(p)).alias(name)
                 for name, m, p in self._measure_specs]  # fmt: skip
         agg = matched.group_by("contact_id").agg(aggs)
