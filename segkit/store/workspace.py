@@ -75,7 +75,7 @@ class _Tx:
         return self.head.version + 1
 
     def scan(self, table: str) -> pl.LazyFrame:
-        return pl.scan_delta(str(self.ws.path / table), version=self.versions[table])
+        return pl.scan_delta(self.ws._snapshot(table, self.versions[table]))
 
     def schema(self, table: str) -> pl.Schema:
         return self.scan(table).collect_schema()
@@ -97,7 +97,7 @@ class _Tx:
         return self._dts[table]
 
     def has_rows(self, table: str) -> bool:
-        return len(_delta.table(self.ws.path / table, self.versions[table]).file_uris()) > 0
+        return len(self.ws._snapshot(table, self.versions[table]).file_uris()) > 0
 
     def _after(self, table: str) -> None:
         self.versions[table] = self._dts[table].version()
