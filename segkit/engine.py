@@ -17,6 +17,7 @@ import polars as pl
 from segkit.compile.polars import (
     ROW,
     Compiler,
+    fields_only,
     is_existence,
     kinds_of,
     needs_events,
@@ -180,10 +181,14 @@ def count(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -> in
     catalog = _catalog(catalog)
     _prepare([seg], data, catalog)
     rule, never = _split_never(seg.rule) if data.has_events else (seg.rule, [])
+    own, rule = _split_fields(rule)
     comp = Compiler(data, resolve_as_of(as_of), catalog)
     expr = comp.rule(rule)
-    # contacts without a matching event cannot be members of such a rule: skip them
-    frame = comp.frame(ordered=False, inner=needs_events(rule) and data.has_events)
+    # the conditions on the contacts' own fields filter them first, as one predicate a Parquet
+    # scan evaluates itself; contacts without a matching event cannot be members of a rule that
+    # needs_events: skip them
+    frame = comp.frame(ordered=False, inner=needs_events(rule) and data.has_events,
+                       where=None if own is None else comp.direct(own))  # fmt: skip
     for node in never:  # "never did X": drop whoever did, no aggregation needed
         frame = frame.join(comp.contacts_with(node), on="contact_id", how="anti")
     return int(frame.filter(expr).select(pl.len()).collect().item())
@@ -199,6 +204,20 @@ def _split_never(rule: Rule) -> tuple[Rule, list[Event]]:
         return rule, []
     return All(tuple(c for c in rule.children
                      if not (isinstance(c, Not) and c.child in never))), never  # fmt: skip
+
+
+def _split_fields(rule: Rule) -> tuple[Rule | None, Rule]:
+    """``(own, rest)``: the part of ``rule`` that reads the contacts' own fields only (None when
+    there is none) and the rest, whose conjunction is ``rule``."""
+    if fields_only(rule):
+        return rule, All(())
+    if not isinstance(rule, All):
+        return None, rule
+    own = tuple(c for c in rule.children if fields_only(c))
+    if not own:
+        return None, rule
+    rest = All(tuple(c for c in rule.children if not fields_only(c)))
+    return (own[0] if len(own) == 1 else All(own)), rest
 
 
 def members(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -> pl.DataFrame:

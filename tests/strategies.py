@@ -20,16 +20,19 @@ from hypothesis import strategies as st
 
 
 def engine_mask(doc, contacts, events, as_of, catalog=None) -> list[bool]:
-    """Run the engine on ``doc`` and return its member column (checking the mask's shape)."""
+    """Run the engine on ``doc`` and return its member column (checking the mask's shape, and
+    that ``count``, which plans differently, counts the same members)."""
     from segkit import Dataset, Segment
 
     seg = Segment.from_dict(doc)
     cat = {k: Segment.from_dict(v) for k, v in catalog.items()} if catalog else None
-    out = seg.mask(Dataset(contacts, events), as_of=as_of, catalog=cat)
+    data = Dataset(contacts, events)
+    out = seg.mask(data, as_of=as_of, catalog=cat)
     assert out.columns == ["contact_id", "member"], out.columns
     assert out["member"].dtype == pl.Boolean
     assert out["member"].null_count() == 0
     assert out["contact_id"].to_list() == contacts["contact_id"].to_list()
+    assert seg.count(data, as_of=as_of, catalog=cat) == out["member"].sum(), "count != mask"
     return out["member"].to_list()
 
 

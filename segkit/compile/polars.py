@@ -559,12 +559,17 @@ class Compiler:
         coarse = pl.all_horizontal(cheap) if cheap else pl.lit(True)
         return coarse, None if where is None else self._where(where).fill_null(False)
 
-    @staticmethod
-    def _matching(events: pl.LazyFrame, cheap: pl.Expr, where: pl.Expr | None) -> pl.LazyFrame:
-        """``events`` filtered by ``cheap``, then by ``where`` computed on the rows left only."""
-        events = events.filter(cheap)
+    def _matching(self, events: pl.LazyFrame, cheap: pl.Expr,
+                  where: pl.Expr | None) -> pl.LazyFrame:  # fmt: skip
+        """``events`` filtered by ``cheap`` and ``where``. In memory, ``where`` is computed on
+        the rows ``cheap`` left only; a scan of Parquet files gets both as one predicate, which
+        it evaluates itself, row group by row group (a text test on each column chunk's
+        dictionary of distinct values, not on every row)."""
         if where is None:
-            return events
+            return events.filter(cheap)
+        if not self.data.events_in_memory:
+            return events.filter(cheap & where)
+        events = events.filter(cheap)
         flag = f"{PRED_PREFIX}where"
         return events.with_columns(where.alias(flag)).filter(pl.col(flag)).drop(flag)
 
@@ -596,31 +601,42 @@ class Compiler:
 
     def _where(self, node: Rule) -> pl.Expr:
         assert self._event_schema is not None
+        return self._direct(node, self._event_schema)
+
+    def direct(self, node: Rule) -> pl.Expr:
+        """A rule of field conditions only (see :func:`fields_only`) as one expression over the
+        contacts' own columns, not the per-condition columns :meth:`frame` adds: what a filter
+        on the contacts wants, since a Parquet scan evaluates such a predicate itself (on each
+        column chunk's dictionary, for text) instead of decoding every row first."""
+        return self._direct(node, self._contact_schema)
+
+    def _direct(self, node: Rule, schema: Mapping[str, pl.DataType]) -> pl.Expr:
         if isinstance(node, All):
-            return pl.all_horizontal([self._where(c) for c in node.children]) if node.children \
-                else pl.lit(True)  # fmt: skip
+            return pl.all_horizontal([self._direct(c, schema) for c in node.children]) \
+                if node.children else pl.lit(True)  # fmt: skip
         if isinstance(node, AnyOf):
-            return pl.any_horizontal([self._where(c) for c in node.children]) if node.children \
-                else pl.lit(False)  # fmt: skip
+            return pl.any_horizontal([self._direct(c, schema) for c in node.children]) \
+                if node.children else pl.lit(False)  # fmt: skip
         if isinstance(node, Not):
-            return ~self._where(node.child)
+            return ~self._direct(node.child, schema)
         if isinstance(node, Field):
-            dtype = self._event_schema[node.field]
+            dtype = schema[node.field]
             return field_condition(node, column(node.field, dtype), kind_of(dtype), self.as_of)
-        raise NotImplementedError(f"{type(node).__name__} cannot stand inside 'where'")
+        raise NotImplementedError(f"{type(node).__name__} is not a field condition")
 
     # the plan
 
-    def frame(self, *, ordered: bool = True, inner: bool = False,
-              measures: bool = False) -> pl.LazyFrame:  # fmt: skip
+    def frame(self, *, ordered: bool = True, inner: bool = False, measures: bool = False,
+              where: pl.Expr | None = None) -> pl.LazyFrame:  # fmt: skip
         """The contacts frame with one column per event measure compiled so far. ``ordered``
         adds the contacts' row numbers, for :meth:`in_order` to restore their order once the
         caller has selected what it needs (not needed for counts). ``inner`` keeps only contacts
         with at least one matching event: right for counting a rule that
         :func:`needs_events` says is false without them. The compiled rules need no more;
         ``measures=True`` also fills in the measures of contacts without matching events (a
-        count or sum of 0), for showing them."""
-        contacts = self.contacts(ordered=ordered)
+        count or sum of 0), for showing them. ``where`` keeps only the contacts it is true for
+        (from :meth:`direct`), before anything else is computed."""
+        contacts = self.contacts(ordered=ordered, where=where)
         if not self._measures:
             return contacts
         if self._event_schema is None:
@@ -646,12 +662,14 @@ class Compiler:
                                build_side="prefer_right")  # the aggregate is the small side
         return joined.with_columns(fills) if fills else joined
 
-    def contacts(self, *, ordered: bool = False) -> pl.LazyFrame:
+    def contacts(self, *, ordered: bool = False, where: pl.Expr | None = None) -> pl.LazyFrame:
         """The contacts with one boolean column per field condition compiled so far (and their
         row numbers when ``ordered``): :meth:`frame` without the events."""
         contacts = self.data.lazy_contacts()
         if ordered:
             contacts = contacts.with_row_index(ROW)
+        if where is not None:
+            contacts = contacts.filter(where)
         return contacts.with_columns(self._field_columns()) if self._fields else contacts
 
     @staticmethod
@@ -676,6 +694,15 @@ def is_existence(node: Event) -> bool:
         return False
     op, value = node.effective_op, node.effective_value
     return (op == "ge" and value == 1) or (op == "gt" and value == 0)
+
+
+def fields_only(rule: Rule) -> bool:
+    """True when ``rule`` reads the contacts' own fields only (no events, no other segment)."""
+    if isinstance(rule, All | AnyOf):
+        return all(fields_only(c) for c in rule.children)
+    if isinstance(rule, Not):
+        return fields_only(rule.child)
+    return isinstance(rule, Field)
 
 
 def needs_events(rule: Rule) -> bool:
@@ -718,5 +745,5 @@ _RULES: dict[type, Callable[[Compiler, Any], pl.Expr]] = {
     SegmentRef: Compiler._segment,
 }
 
-__all__ = ["Compiler", "column", "field_condition", "is_existence", "kind_of", "kinds_of", "lower",
-           "needs_events", "resolve_as_of"]  # fmt: skip
+__all__ = ["Compiler", "column", "field_condition", "fields_only", "is_existence", "kind_of",
+           "kinds_of", "lower", "needs_events", "resolve_as_of"]  # fmt: skip

@@ -261,6 +261,12 @@ class Dataset:
         return self._events is not None
 
     @property
+    def events_in_memory(self) -> bool:
+        """True when the events are a DataFrame, False when they are read by a query (a
+        LazyFrame, e.g. a workspace's Parquet files): query plans differ between the two."""
+        return isinstance(self._events, pl.DataFrame)
+
+    @property
     def contacts_schema(self) -> pl.Schema:
         return self._contacts_schema
 
