@@ -9,7 +9,8 @@ columns (``t.contact_id = s.contact_id``): values never reach SQL text.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,17 @@ def create(path: Path, empty: pl.DataFrame, stats_columns: Iterable[str], name: 
 
 def table(path: Path, version: int | None = None) -> DeltaTable:
     return DeltaTable(str(path), version=version)
+
+
+_OPENER: ThreadPoolExecutor | None = None
+
+
+def open_many(tables: Sequence[tuple[Path, int | None]]) -> list[DeltaTable]:
+    """``table(path, version)`` for each pair, opened on threads side by side."""
+    global _OPENER
+    if _OPENER is None:
+        _OPENER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="segkit-delta-open")
+    return list(_OPENER.map(lambda pv: table(*pv), tables))
 
 
 def _conflict(path: Path, exc: Exception) -> WorkspaceConflict:

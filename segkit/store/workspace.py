@@ -226,6 +226,20 @@ class Workspace:
             self._snapshots.move_to_end(key)
         return dt
 
+    def _open_snapshots(self, commit: J.Commit, tables: Iterable[str]) -> None:
+        """Open the snapshots of ``tables`` at ``commit`` that are not open yet side by side:
+        opening a Delta table is mostly reading its log (deltalake does it without the GIL), so
+        three take about the time of one."""
+        missing = [(t, commit.tables[t]) for t in tables
+                   if (t, commit.tables[t]) not in self._snapshots]  # fmt: skip
+        if len(missing) < 2:
+            return
+        opened = _delta.open_many([(self.path / t, v) for t, v in missing])
+        for (t, v), dt in zip(missing, opened, strict=True):
+            self._snapshots[(t, v)] = dt
+        while len(self._snapshots) > 16:
+            self._snapshots.popitem(last=False)
+
     def _scan(self, table: str, commit: J.Commit) -> pl.LazyFrame:
         return pl.scan_delta(self._snapshot(table, commit.tables[table]))
 
@@ -237,6 +251,7 @@ class Workspace:
         is committed later; ``.collect()`` it to keep it in memory.
         """
         commit = self._commit_at(version)
+        self._open_snapshots(commit, ("contacts", "events", "campaigns"))
         contacts = self._scan("contacts", commit)
         events = self._scan("events", commit) if self._has_rows("events", commit) else None
         campaigns = self._scan("campaigns", commit) if self._has_rows("campaigns", commit) \
