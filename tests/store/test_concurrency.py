@@ -6,6 +6,7 @@ These run real processes (subprocess), not threads.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -143,15 +144,24 @@ def test_sigkill_during_large_import(ws: Workspace, tmp_path: Path) -> None:
     before, v = ws.contacts(), ws.version
     big = tmp_path / "big.csv"
     hubspot_frame(400_000, seed=2, start_id=10_000).write_csv(big)
-    for delay in (0.2, 0.8, 1.6):
+    # how long the import takes on this machine, on a copy: the kills land at fractions of it
+    shutil.copytree(ws.path, tmp_path / "copy")
+    p = _spawn(IMPORTER, str(tmp_path / "copy"), str(big))
+    assert p.stdout is not None and p.stdout.readline().strip() == "start"
+    t0 = time.perf_counter()
+    assert p.stdout.readline().strip() == "finished"
+    full = time.perf_counter() - t0
+    p.communicate(timeout=60)
+    for share in (0.1, 0.4, 0.7):
         p = _spawn(IMPORTER, str(ws.path), str(big))
         assert p.stdout is not None
         assert p.stdout.readline().strip() == "start"
-        time.sleep(delay)
+        time.sleep(share * full)
         p.send_signal(signal.SIGKILL)
-        p.communicate(timeout=60)
+        out, _ = p.communicate(timeout=60)
+        assert "finished" not in out, f"killed too late ({share:.0%} of {full:.1f} s)"
         again = Workspace.open(ws.path)
-        assert again.version == v, delay
+        assert again.version == v, share
         assert again.contacts().equals(before)
         assert again.dataset().n_contacts == 1_000
     # and the workspace still takes writes afterwards
