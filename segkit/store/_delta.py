@@ -94,7 +94,8 @@ _OPENER: ThreadPoolExecutor | None = None
 
 
 def open_many(tables: Sequence[tuple[Path, int | None]]) -> list[DeltaTable]:
-    """``table(path, version)`` for each pair, opened on threads side by side."""
+    """``table(path, version)`` for each pair, opened on threads side by side. (No fork
+    guard: deltalake itself refuses to run in a forked child.)"""
     global _OPENER
     if _OPENER is None:
         _OPENER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="segkit-delta-open")

@@ -219,11 +219,15 @@ class Workspace:
         key = (table, version)
         dt = self._snapshots.get(key)
         if dt is None:
-            dt = self._snapshots[key] = _delta.table(self.path / table, version)
-            while len(self._snapshots) > 16:
-                self._snapshots.popitem(last=False)
+            dt = self._remember(key, _delta.table(self.path / table, version))
         else:
             self._snapshots.move_to_end(key)
+        return dt
+
+    def _remember(self, key: tuple[str, int], dt: DeltaTable) -> DeltaTable:
+        self._snapshots[key] = dt
+        while len(self._snapshots) > 16:
+            self._snapshots.popitem(last=False)
         return dt
 
     def _open_snapshots(self, commit: J.Commit, tables: Iterable[str]) -> None:
@@ -235,10 +239,8 @@ class Workspace:
         if len(missing) < 2:
             return
         opened = _delta.open_many([(self.path / t, v) for t, v in missing])
-        for (t, v), dt in zip(missing, opened, strict=True):
-            self._snapshots[(t, v)] = dt
-        while len(self._snapshots) > 16:
-            self._snapshots.popitem(last=False)
+        for key, dt in zip(missing, opened, strict=True):
+            self._remember(key, dt)
 
     def _scan(self, table: str, commit: J.Commit) -> pl.LazyFrame:
         return pl.scan_delta(self._snapshot(table, commit.tables[table]))
