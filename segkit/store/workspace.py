@@ -25,6 +25,7 @@ import html
 import os
 import time
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,8 @@ from segkit.store.fields import STANDARD_FIELDS, check_name, parse_dtype, unknow
 from segkit.store.importing import ROW, Prepared, prepare, read_source
 from segkit.store.presets import get as get_preset
 from segkit.store.reports import ExportReport, ImportReport, SegmentChanges
+
+_DATASET_TABLES = ("contacts", "events", "campaigns")
 
 
 def WorkspaceDataset(contacts, events=None, campaigns=None, **kw) -> Dataset:  # noqa: N802
@@ -160,6 +163,9 @@ class Workspace:
         # log once serves every later scan of it (a few recent ones are kept)
         self._snapshots: collections.OrderedDict[tuple[str, int], DeltaTable] = \
             collections.OrderedDict()  # fmt: skip
+        # the newest snapshots of the tables a Dataset reads, opened while open() reads the
+        # journal (see _open_snapshots)
+        self._newest: dict[str, Future[DeltaTable]] = {}
 
     # -- create / open ---------------------------------------------------------------------------
 
@@ -189,9 +195,14 @@ class Workspace:
         """Open an existing workspace (a clear error for a folder of unknown or newer format)."""
         root = Path(path)
         J.read_marker(root)
+        # the tables a Dataset reads are most likely wanted at their newest versions: open them
+        # while the journal says which versions those are
+        newest = {t: _delta.open_later(root / t) for t in _DATASET_TABLES}
         journal = J.Journal(root)
         head, _ = journal.head()
-        return cls(root, head, journal)
+        ws = cls(root, head, journal)
+        ws._newest = newest
+        return ws
 
     @property
     def version(self) -> int:
@@ -234,6 +245,14 @@ class Workspace:
         """Open the snapshots of ``tables`` at ``commit`` that are not open yet side by side:
         opening a Delta table is mostly reading its log (deltalake does it without the GIL), so
         three take about the time of one."""
+        for t, opening in list(self._newest.items()):
+            del self._newest[t]
+            try:
+                dt = opening.result()
+            except Exception:  # noqa: BLE001 - opened again below, where errors are reported
+                continue
+            if dt.version() == commit.tables[t]:
+                self._remember((t, dt.version()), dt)
         missing = [(t, commit.tables[t]) for t in tables
                    if (t, commit.tables[t]) not in self._snapshots]  # fmt: skip
         if len(missing) < 2:
@@ -253,7 +272,7 @@ class Workspace:
         is committed later; ``.collect()`` it to keep it in memory.
         """
         commit = self._commit_at(version)
-        self._open_snapshots(commit, ("contacts", "events", "campaigns"))
+        self._open_snapshots(commit, _DATASET_TABLES)
         contacts = self._scan("contacts", commit)
         events = self._scan("events", commit) if self._has_rows("events", commit) else None
         campaigns = self._scan("campaigns", commit) if self._has_rows("campaigns", commit) \
