@@ -244,7 +244,8 @@ class Workspace:
     def _open_snapshots(self, commit: J.Commit, tables: Iterable[str]) -> None:
         """Open the snapshots of ``tables`` at ``commit`` that are not open yet side by side:
         opening a Delta table is mostly reading its log (deltalake does it without the GIL), so
-        three take about the time of one."""
+        three take about the time of one. The newest versions :meth:`open` started opening are
+        used first when they are the ones ``commit`` names (and dropped otherwise)."""
         for t, opening in list(self._newest.items()):
             del self._newest[t]
             try:
