@@ -8,7 +8,7 @@ runs.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -196,14 +196,9 @@ def count(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -> in
 
 def _split_never(rule: Rule) -> tuple[Rule, list[Event]]:
     """A top-level ``all`` without its "never did X" children, and those X."""
-    if not isinstance(rule, All):
-        return rule, []
-    never = [c.child for c in rule.children
-             if isinstance(c, Not) and isinstance(c.child, Event) and is_existence(c.child)]
-    if not never:
-        return rule, []
-    return All(tuple(c for c in rule.children
-                     if not (isinstance(c, Not) and c.child in never))), never  # fmt: skip
+    never, rest = _take(rule, lambda c: isinstance(c, Not) and isinstance(c.child, Event)
+                        and is_existence(c.child))  # fmt: skip
+    return rest, [c.child for c in never]
 
 
 def _split_fields(rule: Rule) -> tuple[Rule | None, Rule]:
@@ -211,13 +206,19 @@ def _split_fields(rule: Rule) -> tuple[Rule | None, Rule]:
     there is none) and the rest, whose conjunction is ``rule``."""
     if fields_only(rule):
         return rule, All(())
+    own, rest = _take(rule, fields_only)
+    return (All(tuple(own)) if own else None), rest
+
+
+def _take(rule: Rule, pick: Callable[[Rule], bool]) -> tuple[list[Rule], Rule]:
+    """The children of a top-level ``all`` that ``pick`` accepts, and the ``all`` of the
+    others (``rule`` itself when there are none, or it is not an ``all``)."""
     if not isinstance(rule, All):
-        return None, rule
-    own = tuple(c for c in rule.children if fields_only(c))
-    if not own:
-        return None, rule
-    rest = All(tuple(c for c in rule.children if not fields_only(c)))
-    return (own[0] if len(own) == 1 else All(own)), rest
+        return [], rule
+    taken = [c for c in rule.children if pick(c)]
+    if not taken:
+        return [], rule
+    return taken, All(tuple(c for c in rule.children if not pick(c)))
 
 
 def members(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -> pl.DataFrame:

@@ -428,12 +428,7 @@ class Compiler:
 
     def _field_columns(self) -> list[pl.Expr]:
         """The field conditions as named boolean columns of the contacts frame."""
-        schema = self._contact_schema
-        return [
-            field_condition(n, column(n.field, schema[n.field]), kind_of(schema[n.field]),
-                            self.as_of).alias(name)
-            for n, name in self._fields.items()
-        ]  # fmt: skip
+        return [self.direct(n).alias(name) for n, name in self._fields.items()]
 
     def _segment(self, node: SegmentRef) -> pl.Expr:
         if node.name in self._refs:
