@@ -916,9 +916,10 @@ class Workspace:
         interrupted, or to reclaim disk space). Time travel and restore to versions before it
         are gone afterwards. Returns the new version."""
         with J.locked(self.path, self.lock_timeout):
+            head, jdt = self._journal.head()
+            J.add_missing_tables(self.path, jdt)  # a write like any other: older formats first
             for table in J.DATA_TABLES:
                 _delta.purge_history(_delta.table(self.path / table))
-            head, jdt = self._journal.head()
             # the purge added table versions (vacuum, properties): record them, same data
             tables = {t: _delta.table(self.path / t).version() for t in J.DATA_TABLES}
             c = J.Commit(head.version + 1, J.now(), "purge_history",

@@ -396,18 +396,26 @@ def test_cli_dedup_workspace_apply(synthetic_ws: Workspace, tmp_path: Path,
     assert "--apply merges contacts in a segkit workspace" in capsys.readouterr().err
 
 
-def test_workspace_made_before_the_merge_tables(tmp_path: Path, monkeypatch, people) -> None:
+def _format_one(path: Path, monkeypatch, people) -> Path:
+    """A workspace as segkit wrote it before format 2 (no merges/, pair_decisions/, nor their
+    journal columns), with ``people`` in it."""
     old = {k: v for k, v in J.TABLES.items() if k not in J.LATER_TABLES}
+    later = tuple(f"{t}_version" for t in J.LATER_TABLES)
     with monkeypatch.context() as m:
         m.setattr(J, "TABLES", old)
         m.setattr(J, "DATA_TABLES", tuple(old))
         m.setattr(J, "LATER_TABLES", ())
         m.setattr(J, "JOURNAL_SCHEMA", pl.Schema({
-            k: v for k, v in J.JOURNAL_SCHEMA.items()
-            if not k.startswith(tuple(f"{t}_" for t in J.LATER_TABLES))}))  # fmt: skip
+            k: v for k, v in J.JOURNAL_SCHEMA.items() if k not in later}))  # fmt: skip
         m.setattr(J, "FORMAT_VERSION", 1)
-        Workspace.create(tmp_path / "old").upsert(people)
-    assert not (tmp_path / "old" / "merges").exists()
+        Workspace.create(path).upsert(people)
+    assert not (path / "merges").exists()
+    assert not set(later) & set(pl.scan_delta(str(path / J.JOURNAL)).collect_schema())
+    return path
+
+
+def test_workspace_made_before_the_merge_tables(tmp_path: Path, monkeypatch, people) -> None:
+    _format_one(tmp_path / "old", monkeypatch, people)
     marker = tmp_path / "old" / J.MARKER
     assert json.loads(marker.read_text())["format_version"] == 1
     ws = Workspace.open(tmp_path / "old")
@@ -421,6 +429,17 @@ def test_workspace_made_before_the_merge_tables(tmp_path: Path, monkeypatch, peo
     assert ws.dataset(1).contacts.height == 4  # versions before the upgrade still read
     ws.restore(1)
     assert ws.n_contacts == 4 and ws.merges().height == 0
+
+
+def test_purge_history_upgrades_a_format_one_workspace_first(tmp_path: Path, monkeypatch,
+                                                              people) -> None:  # fmt: skip
+    ws = Workspace.open(_format_one(tmp_path / "old", monkeypatch, people))
+    version = ws.purge_history()  # its first write: it must not purge tables it lacks
+    assert ws.history()["operation"][0] == "purge_history" and version == ws.head().version
+    assert json.loads((tmp_path / "old" / J.MARKER).read_text())["format_version"] == 2
+    assert ws.dataset().n_contacts == 4 and ws.merges().height == 0
+    ws.add_contact(email="next@x.com")
+    assert Workspace.open(ws.path).n_contacts == 5
 
 
 def test_new_contacts_never_reuse_a_merged_away_id(tmp_path):
