@@ -9,7 +9,7 @@ columns (``t.contact_id = s.contact_id``): values never reach SQL text.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -93,22 +93,13 @@ def table(path: Path, version: int | None = None) -> DeltaTable:
 _OPENER: ThreadPoolExecutor | None = None
 
 
-def _opener() -> ThreadPoolExecutor:
-    # no fork guard: deltalake itself refuses to run in a forked child
+def open_later(path: Path, version: int | None = None) -> Future[DeltaTable]:
+    """``table(path, version)``, opened on a thread while the caller goes on. (No fork guard
+    for the threads: deltalake itself refuses to run in a forked child.)"""
     global _OPENER
     if _OPENER is None:
         _OPENER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="segkit-delta-open")
-    return _OPENER
-
-
-def open_many(tables: Sequence[tuple[Path, int | None]]) -> list[DeltaTable]:
-    """``table(path, version)`` for each pair, opened on threads side by side."""
-    return list(_opener().map(lambda pv: table(*pv), tables))
-
-
-def open_later(path: Path, version: int | None = None) -> Future[DeltaTable]:
-    """``table(path, version)``, opened on a thread while the caller goes on."""
-    return _opener().submit(table, path, version)
+    return _OPENER.submit(table, path, version)
 
 
 def _conflict(path: Path, exc: Exception) -> WorkspaceConflict:

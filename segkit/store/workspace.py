@@ -163,9 +163,9 @@ class Workspace:
         # log once serves every later scan of it (a few recent ones are kept)
         self._snapshots: collections.OrderedDict[tuple[str, int], DeltaTable] = \
             collections.OrderedDict()  # fmt: skip
-        # the newest snapshots of the tables a Dataset reads, opened while open() reads the
-        # journal (see _open_snapshots)
-        self._newest: dict[str, Future[DeltaTable]] = {}
+        # snapshots being opened on threads, by (table, version); version None is the newest,
+        # whatever its number (see open() and _snapshot())
+        self._opening: dict[tuple[str, int | None], Future[DeltaTable]] = {}
 
     # -- create / open ---------------------------------------------------------------------------
 
@@ -197,11 +197,11 @@ class Workspace:
         J.read_marker(root)
         # the tables a Dataset reads are most likely wanted at their newest versions: open them
         # while the journal says which versions those are
-        newest = {t: _delta.open_later(root / t) for t in _DATASET_TABLES}
+        opening = {(t, None): _delta.open_later(root / t) for t in _DATASET_TABLES}
         journal = J.Journal(root)
         head, _ = journal.head()
         ws = cls(root, head, journal)
-        ws._newest = newest
+        ws._opening = opening
         return ws
 
     @property
@@ -228,12 +228,18 @@ class Workspace:
 
     def _snapshot(self, table: str, version: int) -> DeltaTable:
         key = (table, version)
-        dt = self._snapshots.get(key)
-        if dt is None:
-            dt = self._remember(key, _delta.table(self.path / table, version))
-        else:
+        if key not in self._snapshots:
+            # the newest version open() started opening: kept under its own number (a Delta
+            # version never changes; one ahead of the journal is never named by a commit)
+            newest = self._opening.pop((table, None), None)
+            if newest is not None and newest.exception() is None:
+                self._remember((table, newest.result().version()), newest.result())
+        if key in self._snapshots:
             self._snapshots.move_to_end(key)
-        return dt
+            return self._snapshots[key]
+        opening = self._opening.pop(key, None)
+        dt = opening.result() if opening is not None else _delta.table(self.path / table, version)
+        return self._remember(key, dt)
 
     def _remember(self, key: tuple[str, int], dt: DeltaTable) -> DeltaTable:
         self._snapshots[key] = dt
@@ -241,26 +247,15 @@ class Workspace:
             self._snapshots.popitem(last=False)
         return dt
 
-    def _open_snapshots(self, commit: J.Commit, tables: Iterable[str]) -> None:
-        """Open the snapshots of ``tables`` at ``commit`` that are not open yet side by side:
-        opening a Delta table is mostly reading its log (deltalake does it without the GIL), so
-        three take about the time of one. The newest versions :meth:`open` started opening are
-        used first when they are the ones ``commit`` names (and dropped otherwise)."""
-        for t, opening in list(self._newest.items()):
-            del self._newest[t]
-            try:
-                dt = opening.result()
-            except Exception:  # noqa: BLE001 - opened again below, where errors are reported
-                continue
-            if dt.version() == commit.tables[t]:
-                self._remember((t, dt.version()), dt)
-        missing = [(t, commit.tables[t]) for t in tables
-                   if (t, commit.tables[t]) not in self._snapshots]  # fmt: skip
-        if len(missing) < 2:
-            return
-        opened = _delta.open_many([(self.path / t, v) for t, v in missing])
-        for key, dt in zip(missing, opened, strict=True):
-            self._remember(key, dt)
+    def _open_later(self, commit: J.Commit, tables: Iterable[str]) -> None:
+        """Start opening the snapshots of ``tables`` at ``commit`` on threads, side by side
+        (opening a Delta table is mostly reading its log, which deltalake does without the GIL):
+        :meth:`_snapshot` then waits for them."""
+        for t in tables:
+            key = (t, commit.tables[t])
+            if key not in self._snapshots and key not in self._opening \
+                    and (t, None) not in self._opening:  # fmt: skip
+                self._opening[key] = _delta.open_later(self.path / t, key[1])
 
     def _scan(self, table: str, commit: J.Commit) -> pl.LazyFrame:
         return pl.scan_delta(self._snapshot(table, commit.tables[table]))
@@ -273,7 +268,7 @@ class Workspace:
         is committed later; ``.collect()`` it to keep it in memory.
         """
         commit = self._commit_at(version)
-        self._open_snapshots(commit, _DATASET_TABLES)
+        self._open_later(commit, _DATASET_TABLES)
         contacts = self._scan("contacts", commit)
         events = self._scan("events", commit) if self._has_rows("events", commit) else None
         campaigns = self._scan("campaigns", commit) if self._has_rows("campaigns", commit) \
