@@ -226,10 +226,13 @@ def normalise_phone(s: pl.Series, region: str | pl.Series | None = None) -> pl.S
     text = _as_text(s).str.strip_chars()
     text = text.str.replace(r"(?i)\s*(?:ext\.?|extension|x|#)\s*\d{1,6}$", "")
     text = text.str.replace_all(r"\(0\)", "")  # "+44 (0)20 ..."
+    # "0049 ...": 00 is the international prefix nearly everywhere, and a number written so
+    # is the same number as "+49 ...", whatever the region
+    text = text.str.replace(r"^00", "+")
     reg = region.cast(pl.String) if isinstance(region, pl.Series) else \
         pl.repeat(region, n, dtype=pl.String, eager=True)  # fmt: skip
     e164, bad = phone(text, reg, default_region=None)
-    digits = text.str.replace_all(r"\D", "").str.replace(r"^00", "")
+    digits = text.str.replace_all(r"\D", "")
     out = pl.select(
         pl.when(digits.str.len_chars() < 6).then(None)
         .when(bad | e164.is_null()).then(digits)
