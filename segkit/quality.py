@@ -19,6 +19,7 @@ import polars as pl
 
 from segkit.compile.polars import resolve_as_of
 from segkit.data.dataset import Dataset
+from segkit.privacy import EMAIL, PHONE
 
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 ISO_COUNTRY_RE = r"^[A-Z]{2}$"
@@ -29,9 +30,9 @@ def _invalid(name: str, dtype: pl.DataType, now: dt.datetime) -> pl.Expr | None:
     col = pl.col(name)
     lname = name.lower()
     if dtype == pl.String:
-        if lname in ("email", "email_address") or lname.endswith("_email"):
+        if lname in EMAIL or lname.endswith("_email"):
             return ~col.str.contains(EMAIL_RE)
-        if lname in ("phone", "phone_number", "mobile") or lname.endswith("_phone"):
+        if lname in PHONE or lname.endswith("_phone"):
             digits = col.str.replace_all(r"\D", "").str.len_chars()
             return (digits < 7) | (digits > 15)
         if lname in ("country", "country_code"):

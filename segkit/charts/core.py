@@ -45,6 +45,13 @@ def _require(frame: pl.DataFrame, columns: Iterable[str], what: str) -> pl.DataF
     return frame
 
 
+def _refreshed(frame: pl.DataFrame) -> pl.DataFrame:
+    """A size history with ``ws.size_history()``'s ``taken_at`` named ``refreshed_at``."""
+    if "taken_at" in frame.columns and "refreshed_at" not in frame.columns:
+        return frame.rename({"taken_at": "refreshed_at"})
+    return frame
+
+
 def _title(name: str) -> str:
     return name.replace("_", " ")
 
@@ -113,16 +120,13 @@ def size_history(
     """
     if isinstance(history, Mapping):
         frames = [
-            _require(f, ["as_of", "size"], "size_history")
-            .rename(lambda c: "refreshed_at" if c == "taken_at" else c)
+            _refreshed(_require(f, ["as_of", "size"], "size_history"))
             .with_columns(segment=pl.lit(name))
             for name, f in history.items()
         ]
         history = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame(
             schema={"as_of": pl.Datetime("us"), "size": pl.Int64, "segment": pl.String})  # fmt: skip
-    frame = _require(history, ["as_of", "size"], "size_history")
-    if "taken_at" in frame.columns and "refreshed_at" not in frame.columns:
-        frame = frame.rename({"taken_at": "refreshed_at"})  # ws.size_history()'s name for it
+    frame = _refreshed(_require(history, ["as_of", "size"], "size_history"))
     keys = ["segment", "as_of"] if "segment" in frame.columns else ["as_of"]
     if "refreshed_at" in frame.columns:
         frame = frame.sort("refreshed_at").unique(keys, keep="last", maintain_order=True)
