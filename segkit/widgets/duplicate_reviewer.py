@@ -126,7 +126,9 @@ class DuplicateReviewer(w.VBox):
 
     def records(self) -> pl.DataFrame:
         """The two contacts of the current pair as they are now (a first)."""
-        pair = self.pair
+        return self._records(self.pair)
+
+    def _records(self, pair: tuple[int, int] | None) -> pl.DataFrame:
         if pair is None:
             return pl.DataFrame()
         data = self.workspace.dataset()
@@ -181,7 +183,7 @@ class DuplicateReviewer(w.VBox):
             self.comparison.value = "<i>these two are one contact now (merged)</i>"
             self._enable(False, True)
             return
-        rows = self.records()
+        rows = self._records(pair)
         self._rows = rows
         if rows.height != 2:
             self.comparison.value = "<i>one of these contacts no longer exists</i>"
@@ -233,15 +235,10 @@ class DuplicateReviewer(w.VBox):
 
     def merge(self) -> _merge.MergeResult | None:
         """Merge the current pair (one commit, decision stored) and move on."""
-        pair = self.pair
-        if pair is None or self.outcomes.get(self.index) in ("merged", "not a duplicate"):
+        decided = self._decide("merge", "merged", rules=self.rules)
+        if decided is None:
             return None
-        try:
-            result = self.workspace.decide(*pair, "merge", score=self._score(), rules=self.rules)
-        except SegkitError as exc:
-            self._say(html.escape(str(exc)), ok=False)
-            return None
-        self.outcomes[self.index] = "merged"
+        _, result = decided
         self._say(f"merged contact {', '.join(map(str, result.id_map['contact_id']))} into "
                   f"{result.survivors[0]} (merge {result.merge_id}, version {result.version})"
                   + self._advance())  # fmt: skip
@@ -249,17 +246,25 @@ class DuplicateReviewer(w.VBox):
 
     def not_duplicate(self) -> None:
         """Store that the current pair are different people, and move on."""
+        decided = self._decide("not_duplicate", "not a duplicate")
+        if decided is not None:
+            (a, b), _ = decided
+            self._say(f"{a} and {b}: not a duplicate (version {self.workspace.version})"
+                      + self._advance())  # fmt: skip
+
+    def _decide(self, decision: str, outcome: str, **kw: Any) -> tuple[tuple[int, int], Any] | None:
+        """``ws.decide`` on the current pair and record ``outcome``: the pair and what
+        ``decide`` returned, or None when there was nothing to decide or it failed (said)."""
         pair = self.pair
         if pair is None or self.outcomes.get(self.index) in ("merged", "not a duplicate"):
-            return
+            return None
         try:
-            self.workspace.decide(*pair, "not_duplicate", score=self._score())
+            result = self.workspace.decide(*pair, decision, score=self._score(), **kw)
         except SegkitError as exc:
             self._say(html.escape(str(exc)), ok=False)
-            return
-        self.outcomes[self.index] = "not a duplicate"
-        self._say(f"{pair[0]} and {pair[1]}: not a duplicate (version {self.workspace.version})"
-                  + self._advance())  # fmt: skip
+            return None
+        self.outcomes[self.index] = outcome
+        return pair, result
 
     def skip(self) -> None:
         """Leave the current pair undecided (asked again next time) and move on."""
