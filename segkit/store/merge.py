@@ -419,8 +419,9 @@ def held_back(clusters: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
     return clusters.filter(pl.col("cluster_id").is_in(bad.implode()))
 
 
-def _json_rows(df: pl.DataFrame) -> pl.Expr:
-    return pl.struct([pl.col(c) for c in df.columns]).struct.json_encode()
+def _json_rows(columns: Iterable[str]) -> pl.Expr:
+    """Each row's ``columns`` as one JSON object."""
+    return pl.struct([pl.col(c) for c in columns]).struct.json_encode()
 
 
 def _decode(texts: pl.Series, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
@@ -480,14 +481,14 @@ def apply_merge(ws: Workspace, tx: _Tx, clusters: pl.DataFrame, rules: Mapping[s
         n_events = ev.height
         if ev.height:
             body = ev.drop("contact_id")
-            moved = ev.select("contact_id", _json_rows(body).alias("j")).group_by("contact_id") \
+            moved = ev.select("contact_id", _json_rows(body.columns).alias("j")).group_by("contact_id") \
                 .agg(pl.concat_str(pl.lit("["), pl.col("j").str.join(","), pl.lit("]"))
                      .alias("events"), pl.len().cast(pl.Int64).alias("n_events"))  # fmt: skip
             repointed = ev.join(gone.select("contact_id", "survivor_id"), on="contact_id") \
                 .with_columns(pl.col("survivor_id").alias("contact_id")).drop("survivor_id") \
                 .select(ev.columns)  # fmt: skip
             tx.delete_keys("events", gone_ids)
-            tx.append("events", repointed.sort("event", "timestamp", nulls_last=True))
+            tx.append("events", repointed)
     # static segments: merged-away ids become their survivor
     segs = tx.scan("segments").filter(pl.col("static")).select("name", "members").collect()
     seg_long = segs.explode("members").rename({"members": "contact_id"}) \
@@ -510,7 +511,7 @@ def apply_merge(ws: Workspace, tx: _Tx, clusters: pl.DataFrame, rules: Mapping[s
     supplied = sources.filter(pl.col("contact_id").is_not_null()).group_by("contact_id") \
         .agg(pl.col("field").sort().alias("fields"))  # fmt: skip
     rules_json = json.dumps(effective, sort_keys=True)
-    audit = (members.join(rows.select("contact_id", _json_rows(rows).alias("contact")),
+    audit = (members.join(rows.select("contact_id", _json_rows(rows.columns).alias("contact")),
                           on="contact_id")
              .join(supplied, on="contact_id", how="left")
              .join(moved, on="contact_id", how="left")
@@ -615,7 +616,7 @@ def apply_unmerge(ws: Workspace, tx: _Tx, merge_id: int, contact_id: int | None)
         n_events = back.height
         cur = tx.scan("events").filter(pl.col("contact_id").is_in(survivors.implode())).collect()
         cols = list(body)
-        key = pl.struct([pl.col(c) for c in cols]).struct.json_encode().alias("__row")
+        key = _json_rows(cols).alias("__row")
         cur_k = cur.with_columns(key).with_columns(
             pl.int_range(pl.len()).over("contact_id", "__row").alias("__n"))
         back_k = back.with_columns(key).with_columns(
@@ -626,7 +627,7 @@ def apply_unmerge(ws: Workspace, tx: _Tx, merge_id: int, contact_id: int | None)
                          back.select("contact_id", *cols).select(cur.columns)],
                         how="vertical_relaxed")  # fmt: skip
         tx.delete_keys("events", survivors)
-        tx.append("events", out.sort("event", "timestamp", nulls_last=True))
+        tx.append("events", out)
     # contacts: every previous row back (the survivor's overwritten, the others inserted)
     tx.merge("contacts", restored, "contact_id")
     # static segments: each contact of the cluster back in the segments it was in

@@ -109,6 +109,10 @@ class _Tx:
     def append(self, table: str, df: pl.DataFrame) -> None:
         if df.height == 0 and set(df.columns) <= set(self.schema(table)):
             return
+        if table == "events":
+            # clustered by type and time: row-group statistics let scans skip other types and
+            # times
+            df = df.sort("event", "timestamp", nulls_last=True)
         _delta.append(self.dt(table), df)
         self._after(table)
 
@@ -759,8 +763,7 @@ class Workspace:
                 pl.col("contact_id").is_in(df["contact_id"].unique().implode())).collect()
             df = df.join(existing.unique(), on=common, how="anti", nulls_equal=True)
         unchanged = before - df.height
-        # clustered by type and time: row-group statistics let scans skip other types and times
-        tx.append("events", df.sort("event", "timestamp", nulls_last=True))
+        tx.append("events", df)
         prep = Prepared(df, rejected, prep.columns, prep.warnings)
         path = self._write_rejects(tx, prep, "events", name)
         return ImportReport(table="events", source=name, inserted=df.height, unchanged=unchanged,
