@@ -58,29 +58,12 @@ _COUNTRY_ALIASES = {
     "schweiz": "CH", "suisse": "CH", "österreich": "AT", "italia": "IT", "france": "FR",
     "belgique": "BE", "belgië": "BE", "sverige": "SE", "norge": "NO", "danmark": "DK",
     "polska": "PL", "türkiye": "TR", "turkey": "TR", "hong kong": "HK", "macau": "MO",
+    # more names in other languages than English
+    "estados unidos": "US", "allemagne": "DE", "alemania": "DE", "frankreich": "FR",
+    "francia": "FR", "espagne": "ES", "spanien": "ES", "italie": "IT", "italien": "IT",
+    "pays-bas": "NL", "belgien": "BE", "svizzera": "CH", "éire": "IE", "suomi": "FI",
+    "česko": "CZ", "ελλάδα": "GR", "bharat": "IN", "中国": "CN", "日本": "JP", "nippon": "JP",
 }  # fmt: skip
-
-
-# names people write in their own languages (and English), beyond pycountry's English ones
-_LOCAL_COUNTRY_NAMES = {
-    "US": "United States|United States of America|USA|U.S.A.|U.S.|America|Estados Unidos",
-    "GB": "United Kingdom|UK|U.K.|Great Britain|Britain|England|Scotland|Wales|Northern Ireland",
-    "DE": "Germany|Deutschland|Allemagne|Alemania", "FR": "France|Frankreich|Francia",
-    "ES": "Spain|España|Espana|Espagne|Spanien", "IT": "Italy|Italia|Italie|Italien",
-    "NL": "Netherlands|The Netherlands|Holland|Nederland|Pays-Bas",
-    "BE": "Belgium|Belgique|België|Belgien", "CH": "Switzerland|Schweiz|Suisse|Svizzera",
-    "AT": "Austria|Österreich", "IE": "Ireland|Éire", "PT": "Portugal", "SE": "Sweden|Sverige",
-    "NO": "Norway|Norge", "DK": "Denmark|Danmark", "FI": "Finland|Suomi", "PL": "Poland|Polska",
-    "CZ": "Czechia|Czech Republic|Česko", "GR": "Greece|Ελλάδα", "CA": "Canada",
-    "MX": "Mexico|México", "BR": "Brazil|Brasil", "AR": "Argentina", "CL": "Chile",
-    "CO": "Colombia", "AU": "Australia", "NZ": "New Zealand", "IN": "India|Bharat",
-    "CN": "China|中国", "JP": "Japan|日本|Nippon", "KR": "South Korea|Korea|Republic of Korea",
-    "SG": "Singapore", "ZA": "South Africa", "NG": "Nigeria", "KE": "Kenya", "EG": "Egypt",
-    "AE": "United Arab Emirates|UAE", "SA": "Saudi Arabia", "IL": "Israel", "TR": "Turkey|Türkiye",
-    "RU": "Russia|Russian Federation", "UA": "Ukraine", "HK": "Hong Kong", "TW": "Taiwan",
-    "PH": "Philippines", "ID": "Indonesia", "MY": "Malaysia", "TH": "Thailand", "VN": "Vietnam",
-}  # fmt: skip
-
 
 
 @functools.lru_cache(maxsize=1)
@@ -97,9 +80,6 @@ def country_names() -> dict[str, str]:
             v = getattr(c, attr, None)
             if v:
                 names[v] = c.alpha_2
-    for iso, alts in _LOCAL_COUNTRY_NAMES.items():
-        for alt in alts.split("|"):
-            names.setdefault(alt, iso)
     names.update(_COUNTRY_ALIASES)
     return names
 
