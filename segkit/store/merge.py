@@ -430,6 +430,17 @@ def _decode(texts: pl.Series, schema: Mapping[str, pl.DataType]) -> pl.DataFrame
     return texts.str.json_decode(st).struct.unnest()
 
 
+def contacts_of(tx: Any, ids: pl.Series, unknown: str = "") -> pl.DataFrame:
+    """The contacts rows of ``ids`` (distinct), or a DataError naming those that do not exist
+    (and, for merged-away ones, where they went), ending with ``unknown``."""
+    rows = tx.scan("contacts").filter(pl.col("contact_id").is_in(ids.implode())).collect()
+    if rows.height != ids.len():
+        missing = sorted(set(ids.to_list()) - set(rows["contact_id"].to_list()))
+        raise DataError(_explain_unknown(missing, tx.scan("merges").collect()) + unknown,
+                        table="contacts", column="contact_id")  # fmt: skip
+    return rows
+
+
 def _explain_unknown(ids: list[int], merges: pl.DataFrame) -> str:
     m = active_map(merges)
     bits = []
@@ -458,11 +469,7 @@ def apply_merge(ws: Workspace, tx: _Tx, clusters: pl.DataFrame, rules: Mapping[s
     merge_id = tx.next_version
     schema = tx.schema("contacts")
     ids = clusters["contact_id"]
-    rows = tx.scan("contacts").filter(pl.col("contact_id").is_in(ids.implode())).collect()
-    if rows.height != ids.len():
-        unknown = sorted(set(ids.to_list()) - set(rows["contact_id"].to_list()))
-        raise DataError(_explain_unknown(unknown, tx.scan("merges").collect())
-                        + "; nothing was merged", table="contacts", column="contact_id")
+    rows = contacts_of(tx, ids, "; nothing was merged")
     effective = resolve_rules(schema, rules)
     has_events = tx.has_rows("events")
     if has_events:

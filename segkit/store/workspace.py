@@ -1042,15 +1042,8 @@ class Workspace:
             with self._write("merge", message) as tx:
                 return _merge.apply_merge(self, tx, clusters, rules, "oldest", rows)
         with self._write("decide", message) as tx:
-            ids = pl.Series("contact_id", [contact_a, contact_b], dtype=pl.Int64)
-            found = tx.scan("contacts").filter(pl.col("contact_id").is_in(ids.implode())) \
-                .select(pl.len()).collect().item()  # fmt: skip
-            if found != 2:
-                have = tx.scan("contacts").filter(pl.col("contact_id").is_in(ids.implode())) \
-                    .collect()["contact_id"].to_list()  # fmt: skip
-                missing = [int(i) for i in ids if i not in have]
-                raise DataError(_merge._explain_unknown(missing, tx.scan("merges").collect()),
-                                table="contacts", column="contact_id")  # fmt: skip
+            _merge.contacts_of(tx, pl.Series("contact_id", [contact_a, contact_b],
+                                             dtype=pl.Int64))  # fmt: skip
             tx.merge("pair_decisions", rows, "pair")
             tx.rows_affected = 1
             tx.details = {"pair": rows["pair"][0], "decision": decision}
