@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from segkit.compile.polars import (
-    ROW,
     Compiler,
     fields_only,
     is_existence,
@@ -134,9 +133,7 @@ def plan_many(
     _prepare([s for _, s in pairs], data, catalog)
     comp = Compiler(data, resolve_as_of(as_of), catalog)
     exprs = [comp.rule(seg.rule).alias(name) for name, seg in pairs]
-    if not ordered:
-        return comp.frame(ordered=False).select(pl.col("contact_id"), *exprs)
-    return comp.in_order(comp.frame().select(pl.col(ROW), pl.col("contact_id"), *exprs))
+    return comp.frame(ordered=ordered).select(pl.col("contact_id"), *exprs)
 
 
 def evaluate_many(
@@ -227,8 +224,7 @@ def members(seg: Segment, data: Any, as_of: Any = None, catalog: Any = None) -> 
     _prepare([seg], data, catalog)
     comp = Compiler(data, resolve_as_of(as_of), catalog)
     expr = comp.rule(seg.rule)
-    frame = comp.frame().filter(expr).select(ROW, *data.contacts_schema.names())
-    return comp.in_order(frame).collect()
+    return comp.frame().filter(expr).select(data.contacts_schema.names()).collect()
 
 
 # -- attrition ----------------------------------------------------------------------------------

@@ -287,3 +287,43 @@ def test_count_of_never_did_x_matches_the_mask(rule, data):
     seg = sk.Segment(rule)
     for when in (AS_OF, dt.datetime(2026, 12, 31)):
         assert seg.count(data, as_of=when) == int(seg.mask(data, as_of=when)["member"].sum())
+
+
+def test_large_frames_keep_the_contacts_order_and_every_condition():
+    """Big enough for polars to split the work between threads, with ids in no order and more
+    than 64 event conditions (the engine packs them 64 to an integer across its join): every
+    column of evaluate_many, every mask and member list is right and in the contacts' order."""
+    n = 150_000
+    ids = pl.int_range(0, n, eager=True).shuffle(seed=1) * 7 + 3
+    contacts = pl.DataFrame({"contact_id": ids, "age": ids % 90})
+    who = ids.sample(500_000, with_replacement=True, seed=2)
+    i = pl.col("i").cast(pl.Int64)
+    events = pl.DataFrame({"contact_id": who}).with_row_index("i").select(
+        "contact_id",
+        pl.when(i % 5 == 0).then(pl.lit("purchase")).otherwise(pl.lit("page_view")).alias("event"),
+        (pl.lit(AS_OF) - pl.duration(days=i % 400, hours=i % 7)).alias("timestamp"),
+    )
+    segs = {f"s{d}": sk.Segment(sk.did("page_view", within_days=d).at_least(1 + d % 3)
+                                & (sk.field("age") >= d % 40))
+            for d in range(1, 71)}
+    segs["buyers"] = sk.Segment(sk.did("purchase").at_least(2))
+    data = sk.Dataset(contacts, events)
+    many = sk.evaluate_many(segs, data, as_of=AS_OF)
+    assert many["contact_id"].to_list() == ids.to_list()
+    for name, seg in segs.items():
+        if name == "buyers":
+            hits = events.filter(pl.col("event") == "purchase").group_by("contact_id").len() \
+                .filter(pl.col("len") >= 2)
+        else:
+            d = int(name[1:])
+            hits = events.filter((pl.col("event") == "page_view")
+                                 & (pl.col("timestamp") > AS_OF - dt.timedelta(days=d))) \
+                .group_by("contact_id").len().filter(pl.col("len") >= 1 + d % 3) \
+                .join(contacts.filter(pl.col("age") >= d % 40), on="contact_id", how="semi")
+        expected = ids.is_in(hits["contact_id"].implode())
+        assert many[name].to_list() == expected.to_list(), name
+        if name in ("s1", "s30", "buyers"):
+            assert seg.mask(data, as_of=AS_OF)["member"].to_list() == expected.to_list()
+            assert seg.members(data, as_of=AS_OF)["contact_id"].to_list() == \
+                ids.filter(expected).to_list()
+            assert seg.count(data, as_of=AS_OF) == expected.sum()

@@ -22,7 +22,6 @@ from segkit.data.dataset import Dataset
 from segkit.errors import SegmentError
 from segkit.spec.io import MEASURE_KIND
 from segkit.spec.nodes import (
-    MISSING,
     All,
     AnyOf,
     Between,
@@ -39,6 +38,8 @@ from segkit.spec.operators import ALIASES, Kind, parse_iso
 MEASURE_PREFIX = "__segkit_m"
 PRED_PREFIX = "__segkit_p"
 FIELD_PREFIX = "__segkit_f"
+COND_PREFIX = "__segkit_c"
+BITS_PREFIX = "__segkit_b"
 ROW = "__segkit_row"
 US = pl.Datetime("us")
 
@@ -386,6 +387,10 @@ class Compiler:
     _stack: list[str] = field(default_factory=list, init=False)
     _refs: dict[str, pl.Expr] = field(default_factory=dict, init=False)
     _fields: dict[Field, str] = field(default_factory=dict, init=False)
+    # (measure column, op, value) -> the event condition's column; and per condition, its
+    # expression over the measure and its value for a contact without matching events
+    _conds: dict[tuple[str, str, str], str] = field(default_factory=dict, init=False)
+    _cond_specs: list[tuple[str, pl.Expr, bool]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self._contact_schema = self.data.contacts_schema
@@ -458,20 +463,23 @@ class Compiler:
 
     def _event(self, node: Event) -> pl.Expr:
         measure = node.effective_measure
-        name = self.measure_column(node)
-        kind = MEASURE_KIND[measure.kind]
-        op = node.effective_op
-        value = node.effective_value
-        cond = Field(name, op, MISSING if value is MISSING else value)
-        expr = field_condition(cond, pl.col(name), kind, self.as_of)  # false on a null measure
+        op, value = node.effective_op, node.effective_value
         empty, _ = _EMPTY[measure.kind]
-        if empty is None:  # a contact without matching events measures null: false is right
-            return expr
-        # count and sum are 0 without events: the measure column stays null there (see
-        # frame()), so say here what 0 gives, instead of filling the column in
-        if op in ("is_empty", "is_not_empty"):
-            return pl.lit(op == "is_not_empty")
-        return expr | pl.col(name).is_null() if _holds(op, value, empty) else expr
+        if empty is not None and op in ("is_empty", "is_not_empty"):
+            return pl.lit(op == "is_not_empty")  # a count or sum is never empty (0 at least)
+        name = self.measure_column(node)
+        without = _holds(op, value, empty)  # for a contact without matching events
+        if self._event_schema is None:
+            return pl.lit(without)
+        # the comparison is computed on the aggregate, one row per contact with matching
+        # events, and crosses the join back to the contacts as one bit (see frame())
+        key = (name, op, repr(value))
+        if key not in self._conds:
+            cond = Field(name, op, value)
+            expr = field_condition(cond, pl.col(name), MEASURE_KIND[measure.kind], self.as_of)
+            self._conds[key] = f"{COND_PREFIX}{len(self._conds)}"
+            self._cond_specs.append((self._conds[key], expr, without))
+        return pl.col(self._conds[key])
 
     # events -> one aggregation
 
@@ -624,21 +632,48 @@ class Compiler:
 
     def frame(self, *, ordered: bool = True, inner: bool = False, measures: bool = False,
               where: pl.Expr | None = None) -> pl.LazyFrame:  # fmt: skip
-        """The contacts frame with one column per event measure compiled so far. ``ordered``
-        adds the contacts' row numbers, for :meth:`in_order` to restore their order once the
-        caller has selected what it needs (not needed for counts). ``inner`` keeps only contacts
-        with at least one matching event: right for counting a rule that
-        :func:`needs_events` says is false without them. The compiled rules need no more;
-        ``measures=True`` also fills in the measures of contacts without matching events (a
-        count or sum of 0), for showing them. ``where`` keeps only the contacts it is true for
-        (from :meth:`direct`), before anything else is computed."""
-        contacts = self.contacts(ordered=ordered, where=where)
+        """The contacts frame with one boolean column per condition compiled so far, in the
+        contacts' order unless ``ordered=False`` (cheaper, for counts). ``inner`` keeps only
+        contacts with at least one matching event: right for counting a rule that
+        :func:`needs_events` says is false without them (it implies ``ordered=False``).
+        ``measures=True`` adds the event measures, with those of contacts without matching
+        events filled in (a count or sum of 0), for showing them. ``where`` keeps only the
+        contacts it is true for (from :meth:`direct`), before anything else is computed."""
+        contacts = self.contacts(where=where)
         if not self._measures:
             return contacts
         if self._event_schema is None:
             return contacts.with_columns(
                 pl.lit(v, dtype=t).alias(k) for k, (v, t) in self._measure_fill.items()
             )
+        agg = self._aggregate()
+        keep = [pl.col(name) for name, _, _ in self._measure_specs] if measures else []
+        if inner:
+            # every contact joined has matching events: the conditions are computed on the
+            # aggregate, where a filter on them alone runs before the join
+            conds = [expr.alias(name) for name, expr, _ in self._cond_specs]
+            return contacts.join(agg.select("contact_id", *conds, *keep), on="contact_id",
+                                 how="inner", build_side="prefer_right")  # fmt: skip
+        # every event condition crosses the join as one bit of a packed integer: each column a
+        # left join fills in costs about as much as the whole join of one column
+        packed = agg.select("contact_id", *self._packed(), *keep)
+        if ordered:
+            # the contacts keep their order; only the narrow join of their ids to the bits is
+            # put back in that order (by row number), then set beside them
+            ids = self._filtered(where).select("contact_id").with_row_index(ROW)
+            bits = ids.join(packed, on="contact_id", how="left", build_side="prefer_right")
+            joined = pl.concat([contacts, bits.sort(ROW).drop(ROW, "contact_id")],
+                               how="horizontal")  # fmt: skip
+        else:
+            joined = contacts.join(packed, on="contact_id", how="left",
+                                   build_side="prefer_right")  # the aggregate is smaller
+        fills = [pl.col(k).fill_null(v) for k, (v, _) in self._measure_fill.items()] \
+            if measures else []  # fmt: skip
+        return joined.with_columns(*self._unpacked(), *fills)
+
+    def _aggregate(self) -> pl.LazyFrame:
+        """Every event measure compiled so far, one row per contact with matching events: one
+        pass over the events, one group-by."""
         parts = {name: self._predicate_exprs(*key) for key, name in self._preds.items()}
         single = len(parts) == 1
         if single:  # one predicate (the common case): filter by it, then plain aggregations
@@ -651,29 +686,36 @@ class Compiler:
             )
         aggs = [self._aggregation(m, None if single else pl.col(p)).alias(name)
                 for name, m, p in self._measure_specs]  # fmt: skip
-        agg = matched.group_by("contact_id").agg(aggs)
-        fills = [pl.col(k).fill_null(v) for k, (v, _) in self._measure_fill.items()] \
-            if measures else []  # fmt: skip
-        joined = contacts.join(agg, on="contact_id", how="inner" if inner else "left",
-                               build_side="prefer_right")  # the aggregate is the small side
-        return joined.with_columns(fills) if fills else joined
+        return matched.group_by("contact_id").agg(aggs)
 
-    def contacts(self, *, ordered: bool = False, where: pl.Expr | None = None) -> pl.LazyFrame:
-        """The contacts with one boolean column per field condition compiled so far (and their
-        row numbers when ``ordered``): :meth:`frame` without the events."""
+    def _packed(self) -> list[pl.Expr]:
+        """The event conditions, computed on the aggregate, as bits of UInt64 columns."""
+        out = []
+        for start in range(0, len(self._cond_specs), 64):
+            chunk = self._cond_specs[start:start + 64]
+            bits = [expr.cast(pl.UInt64) * pl.lit(1 << j, dtype=pl.UInt64)
+                    for j, (_, expr, _) in enumerate(chunk)]  # fmt: skip
+            out.append(pl.sum_horizontal(bits).alias(f"{BITS_PREFIX}{start // 64}"))
+        return out
+
+    def _unpacked(self) -> list[pl.Expr]:
+        """The event condition columns from the packed bits; a contact without matching events
+        (no bits: null) gets the value such a contact has."""
+        return [
+            ((pl.col(f"{BITS_PREFIX}{i // 64}") & pl.lit(1 << (i % 64), dtype=pl.UInt64)) != 0)
+            .fill_null(without).alias(name)
+            for i, (name, _, without) in enumerate(self._cond_specs)
+        ]
+
+    def _filtered(self, where: pl.Expr | None) -> pl.LazyFrame:
         contacts = self.data.lazy_contacts()
-        if ordered:
-            contacts = contacts.with_row_index(ROW)
-        if where is not None:
-            contacts = contacts.filter(where)
-        return contacts.with_columns(self._field_columns()) if self._fields else contacts
+        return contacts if where is None else contacts.filter(where)
 
-    @staticmethod
-    def in_order(frame: pl.LazyFrame) -> pl.LazyFrame:
-        """A frame from :meth:`frame` (``ordered=True``), narrowed to what the caller needs,
-        back in the contacts' order. Sorting the narrow result by row number costs less than
-        a join that keeps the order."""
-        return frame.sort(ROW).drop(ROW)
+    def contacts(self, *, where: pl.Expr | None = None) -> pl.LazyFrame:
+        """The contacts (those ``where`` keeps) with one boolean column per field condition
+        compiled so far: :meth:`frame` without the events."""
+        contacts = self._filtered(where)
+        return contacts.with_columns(self._field_columns()) if self._fields else contacts
 
 
 # A contact with no matching events: count 0 and sum 0, every other measure null.
