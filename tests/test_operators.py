@@ -305,10 +305,24 @@ STRING_CASES = [c for c in CASES if c["rule"].get("field") in ("country", "city"
                          else [c["rule"]["value"]]))]  # fmt: skip
 
 
+# Equality with an ASCII literal is an is_in over every spelling (the default for short
+# literals) or, with no spellings allowed (as for long literals), an exact test, then a regex on
+# the texts of a possible length: both ways for each case.
+@pytest.fixture(params=[8192, 0], ids=["hashed", "exact+regex"])
+def spellings(request, monkeypatch):
+    from segkit.compile import polars as cp
+
+    monkeypatch.setattr(cp, "_SPELLINGS_MAX", request.param)
+    cp._spellings.cache_clear()
+    yield
+    cp._spellings.cache_clear()
+
+
+@pytest.mark.usefixtures("spellings")
 @pytest.mark.parametrize("case", STRING_CASES, ids=[_id(c) for c in STRING_CASES])
 def test_engine_string_regex_and_lower_casing_agree(case):
-    """ASCII literals compile to a regex with a class per letter; the lower-casing compare used
-    for other literals gives the same, expected answer on them."""
+    """ASCII literals compile to exact tests and a regex with a class per letter; the
+    lower-casing compare used for other literals gives the same, expected answer on them."""
     from segkit.compile import polars as cp
 
     name, op, value = case["rule"]["field"], case["rule"]["op"], case["rule"]["value"]
@@ -330,18 +344,22 @@ def test_engine_string_regex_and_lower_casing_agree(case):
      ("\u212a\u0130\u212a", "kik", True), ("\u0130\u0130", "II", True), ("x\u212aİK", "kik", False),
      ("\u212a\u212a", "kik", False), ("KI", "kik", False)],
 )  # fmt: skip
+@pytest.mark.usefixtures("spellings")
 def test_engine_string_equality_is_simple_lower_casing(text, literal, equal):
     """Equality after Unicode simple lower-casing of both sides, on tricky characters: İ and
     the Kelvin sign lower-case to ASCII, the long s and the dotless i do not, regex
     metacharacters are literal."""
     from segkit import Dataset, Segment
-
     data = Dataset(pl.DataFrame({"contact_id": [1], "t": [text], "tags": [[text]]}))
     for rule in ({"field": "t", "op": "eq", "value": literal},
+                 {"field": "t", "op": "ne", "value": literal},
                  {"field": "t", "op": "in", "value": [literal, "zzz"]},
+                 {"field": "t", "op": "not_in", "value": [literal, "zzz"]},
                  {"field": "t", "op": "starts_with", "value": literal},
                  {"field": "tags", "op": "has_any", "value": [literal]}):  # fmt: skip
-        assert Segment.from_dict({"version": 1, "rule": rule}).count(data) == int(equal), rule
+        negated = rule["op"] in ("ne", "not_in")
+        assert Segment.from_dict({"version": 1, "rule": rule}).count(data) == \
+            int(equal != negated), rule
 
 
 # -- structurally invalid documents: Segment.from_dict rejects them ---------------------------

@@ -12,6 +12,9 @@ loudly.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import itertools
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,6 +167,46 @@ def _ascii_regex(values: list[str], *, start: bool = True, end: bool = True) -> 
     return (r"\A" if start else "") + body + (r"\z" if end else "")
 
 
+# Up to this many spellings, equality with a literal is one hashed is_in over all of them.
+_SPELLINGS_MAX = 8192
+
+
+@functools.lru_cache(maxsize=256)
+def _spellings(v: str) -> tuple[str, ...] | None:
+    """Every text whose simple lower-case is ``v`` (a lower-cased ASCII literal), or None when
+    there are more than ``_SPELLINGS_MAX``. The set is finite because each character's
+    preimage is (see ``_ALSO``): "hot" has 8 spellings, "unsubscribed" 6,144."""
+    options = [ch + ch.upper() + _ALSO.get(ch, "") if "a" <= ch <= "z" else ch for ch in v]
+    if math.prod(map(len, options)) > _SPELLINGS_MAX:
+        return None
+    return tuple("".join(p) for p in itertools.product(*options))
+
+
+def _equals_any(col: pl.Expr, values: list[str]) -> pl.Expr:
+    """True where the text's simple lower-case equals one of ``values`` (lower-cased ASCII
+    literals), null where the text is null; the same as an anchored :func:`_ascii_regex`.
+
+    A regex walks every character of every text that matches (and of many that nearly do),
+    so two cheaper exact tests do the work: a literal with few spellings is one hashed
+    ``is_in`` over all of them (2-3x cheaper than the regex); a longer one (say
+    "marketing_qualified_lead", 2^16 * 3^5 spellings) is first compared exactly, and only the
+    texts left whose length in bytes could still spell it go through the regex (İ and the
+    Kelvin sign are longer in UTF-8 than the letters they stand for)."""
+    small = [s for v in values if (sp := _spellings(v)) is not None for s in sp]
+    large = [v for v in values if _spellings(v) is None]
+    terms = []
+    if small:
+        terms.append(col.is_in(pl.Series(small, dtype=pl.String).implode()))
+    if large:
+        exact = col.is_in(pl.Series(large, dtype=pl.String).implode())
+        n = col.str.len_bytes()
+        possible = pl.any_horizontal(
+            n.is_between(len(v), len(v) + v.count("i") + 2 * v.count("k")) for v in large)
+        rest = pl.when(possible & ~exact).then(col).str.contains(_ascii_regex(large))
+        terms.append(exact | rest.fill_null(False))  # null where the text is
+    return terms[0] if len(terms) == 1 else pl.any_horizontal(terms)
+
+
 # -- field conditions ---------------------------------------------------------------------------
 
 
@@ -238,7 +281,10 @@ def _string_regex(op: str, values: list[str], col: pl.Expr) -> pl.Expr:
     if op not in _ANCHORS:
         raise _uncovered(op, Kind.STRING)
     start, end = _ANCHORS[op]
-    hit = col.str.contains(_ascii_regex(values, start=start, end=end))
+    if start and end:
+        hit = _equals_any(col, values)
+    else:
+        hit = col.str.contains(_ascii_regex(values, start=start, end=end))
     if op == "not_in":
         return col.is_not_null() & ~hit
     return ~hit if op in ("ne", "not_contains") else hit
@@ -336,7 +382,12 @@ def _list(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
     if all(v.isascii() for v in values):
 
         def has(vs: list[str]) -> pl.Expr:
-            hit = pl.element().str.contains(_ascii_regex(vs))
+            # inside a list, only the hashed test pays (the exact-then-regex one is slower
+            # there than the regex alone)
+            if all(_spellings(v) is not None for v in vs):
+                hit = _equals_any(pl.element(), vs)
+            else:
+                hit = pl.element().str.contains(_ascii_regex(vs))
             return col.list.eval(hit).list.any().fill_null(False)
     else:
         lowered = col.list.eval(lower(pl.element()))
