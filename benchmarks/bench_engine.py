@@ -5,9 +5,11 @@
 Data: the sample generator's contacts and a seeded sample of its events, in memory. Every
 engine answers the same question (how many members) for the same segments, with the same
 semantics (case-insensitive strings, windows counted back from as_of). Timings are the median
-of --repeat runs of the query alone; nothing is cached between calls. Targets (issue 3):
-each single segment at or below DuckDB's time and within 1.2x hand-written polars; 20 segments
-at once within 3x one segment; peak memory within 3x the data's in-memory size.
+of --repeat rounds, each round running every segkit and hand-written polars query once (so a
+busy spell of the machine does not land on one of them only); nothing is cached between calls.
+Targets (issue 3): each single segment at or below DuckDB's time and within 1.2x hand-written
+polars; 20 segments at once within 3x one segment; peak memory within 3x the data's in-memory
+size.
 """
 
 from __future__ import annotations
@@ -55,13 +57,23 @@ def rss_mb() -> float:
 
 
 def timed(fn: Callable[[], int], repeat: int) -> tuple[float, int]:
-    fn()  # warm up (plan building, thread pools)
-    times, result = [], 0
+    return interleaved({"": fn}, repeat)[""]
+
+
+def interleaved(fns: dict[str, Callable[[], int]], repeat: int) -> dict[str, tuple[float, int]]:
+    """Each function's median time and last result over ``repeat`` rounds, each round running
+    every function once: a busy spell of the machine slows all of them alike, so ratios between
+    them hold (measured one after the other, one function's runs can all land in it)."""
+    for fn in fns.values():
+        fn()  # warm up (plan building, thread pools)
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    results = dict.fromkeys(fns, 0)
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
+        for key, fn in fns.items():
+            t0 = time.perf_counter()
+            results[key] = fn()
+            times[key].append(time.perf_counter() - t0)
+    return {k: (statistics.median(times[k]), results[k]) for k in fns}
 
 
 # -- hand-written polars: what an expert would write for each question --------------------------
@@ -206,20 +218,23 @@ def main(argv: list[str] | None = None) -> int:
     ]
     # segkit and hand-written polars first: the peak memory reported is theirs, before DuckDB
     # (which copies the data into its own buffers) runs in this process
+    twenty = dict(list(library.all().items())[:20])
+    fns: dict[str, Callable[[], int]] = {}
+    for key, seg, hand in cases:
+        fns[f"{key} segkit"] = lambda seg=seg: seg.count(data, as_of=AS_OF)
+        fns[f"{key} polars"] = lambda hand=hand: hand(c, e)
+        fns[f"{key} mask"] = lambda seg=seg: len(sk.evaluate_many([seg], data, as_of=AS_OF))
+    fns["count_many"] = lambda: len(sk.count_many(twenty, data, as_of=AS_OF))
+    fns["evaluate_many"] = lambda: len(sk.evaluate_many(twenty, data, as_of=AS_OF))
+    got = interleaved(fns, args.repeat)
+    peak = rss_mb()
     results = {}
     masks = []
-    for key, seg, hand in cases:
-        t_seg, n_seg = timed(lambda seg=seg: seg.count(data, as_of=AS_OF), args.repeat)
-        t_pl, n_pl = timed(lambda hand=hand: hand(c, e), args.repeat)
-        t_mask, _ = timed(lambda seg=seg: len(sk.evaluate_many([seg], data, as_of=AS_OF)),
-                          args.repeat)  # fmt: skip
-        masks.append(t_mask)
+    for key, seg, _hand in cases:
+        (t_seg, n_seg), (t_pl, n_pl) = got[f"{key} segkit"], got[f"{key} polars"]
+        masks.append(got[f"{key} mask"][0])
         results[key] = [seg.name, n_seg, t_seg, t_pl, None, n_seg == n_pl]
-    ready = library.all()
-    twenty = dict(list(ready.items())[:20])
-    t_many, _ = timed(lambda: len(sk.count_many(twenty, data, as_of=AS_OF)), args.repeat)
-    t_eval, _ = timed(lambda: len(sk.evaluate_many(twenty, data, as_of=AS_OF)), args.repeat)
-    peak = rss_mb()
+    t_many, t_eval = got["count_many"][0], got["evaluate_many"][0]
 
     duck = None
     if not args.no_duckdb:
