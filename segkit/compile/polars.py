@@ -750,13 +750,17 @@ class Compiler:
         return out
 
     def _unpacked(self) -> list[pl.Expr]:
-        """The event condition columns from the packed bits; a contact without matching events
-        (no bits: null) gets the value such a contact has."""
-        return [
-            ((pl.col(f"{BITS_PREFIX}{i // 64}") & pl.lit(1 << (i % 64), dtype=pl.UInt64)) != 0)
-            .fill_null(without).alias(name)
-            for i, (name, _, without) in enumerate(self._cond_specs)
-        ]
+        """The event condition columns from the packed bits. A contact without matching events
+        has no bits (null): it gets the bits of the values such a contact has, one fill per
+        packed column."""
+        words: list[pl.Expr] = []
+        for start in range(0, len(self._cond_specs), 64):
+            chunk = self._cond_specs[start:start + 64]
+            without = sum(1 << j for j, (_, _, w) in enumerate(chunk) if w)
+            words.append(pl.col(f"{BITS_PREFIX}{start // 64}")
+                         .fill_null(pl.lit(without, dtype=pl.UInt64)))  # fmt: skip
+        return [((words[i // 64] & pl.lit(1 << (i % 64), dtype=pl.UInt64)) != 0).alias(name)
+                for i, (name, _, _) in enumerate(self._cond_specs)]  # fmt: skip
 
     def _filtered(self, where: pl.Expr | None) -> pl.LazyFrame:
         contacts = self.data.lazy_contacts()
