@@ -3,10 +3,11 @@
     python benchmarks/bench_engine.py [--contacts 1000000] [--events 10000000] [--repeat 5]
 
 Data: the sample generator's contacts and a seeded sample of its events, in memory. Every
-engine answers the same question (how many members; for the first 20 library segments, the whole
-contact_id + 20 booleans table) for the same segments, with the same semantics (case-insensitive strings, windows counted back from as_of). Timings are the median
-of --repeat rounds, each round running every segkit and hand-written polars query once (so a
-busy spell of the machine does not land on one of them only); nothing is cached between calls.
+engine answers the same question (how many members; for the first 20 library segments, the
+whole table of contact_id and 20 booleans) for the same segments, with the same semantics
+(case-insensitive strings, windows counted back from as_of). Timings are the median of
+--repeat rounds, each round running every segkit and hand-written polars query once (so a busy
+spell of the machine does not land on one of them only); nothing is cached between calls.
 Targets (issue 3): each single segment at or below DuckDB's time and within 1.2x hand-written
 polars; 20 segments at once within 3x one segment; peak memory within 3x the data's in-memory
 size.
