@@ -327,3 +327,20 @@ def test_large_frames_keep_the_contacts_order_and_every_condition():
             assert seg.members(data, as_of=AS_OF)["contact_id"].to_list() == \
                 ids.filter(expected).to_list()
             assert seg.count(data, as_of=AS_OF) == expected.sum()
+
+
+def test_each_contact_gets_its_own_answers_whatever_the_contacts_order():
+    """Contacts from a lazy source whose row order is not fixed (a group-by), evaluated without
+    polars' shared-subplan cache: every row still carries its own contact's answers (the
+    engine must not pair two separate reads of the contacts by position)."""
+    from segkit.engine import plan_many
+
+    ids = pl.int_range(0, 120_000, eager=True).shuffle(seed=3)
+    contacts = pl.DataFrame({"contact_id": ids, "x": 1}).lazy().group_by("contact_id") \
+        .agg(pl.col("x").first())
+    events = pl.DataFrame({"contact_id": ids.filter(ids % 2 == 0), "event": "a",
+                           "timestamp": AS_OF - dt.timedelta(days=1)})
+    plan = plan_many({"did": sk.Segment(sk.did("a"))}, sk.Dataset(contacts, events), as_of=AS_OF)
+    out = plan.collect(optimizations=pl.QueryOptFlags(comm_subplan_elim=False))
+    assert out.height == 120_000
+    assert out["did"].to_list() == (out["contact_id"] % 2 == 0).to_list()

@@ -43,7 +43,6 @@ PRED_PREFIX = "__segkit_p"
 FIELD_PREFIX = "__segkit_f"
 COND_PREFIX = "__segkit_c"
 BITS_PREFIX = "__segkit_b"
-ROW = "__segkit_row"
 US = pl.Datetime("us")
 
 
@@ -686,10 +685,11 @@ class Compiler:
         """The contacts frame with one boolean column per condition compiled so far, in the
         contacts' order unless ``ordered=False`` (cheaper, for counts). ``inner`` keeps only
         contacts with at least one matching event: right for counting a rule that
-        :func:`needs_events` says is false without them (it implies ``ordered=False``).
-        ``measures=True`` adds the event measures, with those of contacts without matching
-        events filled in (a count or sum of 0), for showing them. ``where`` keeps only the
-        contacts it is true for (from :meth:`direct`), before anything else is computed."""
+        :func:`needs_events` says is false without them (in no particular order, and no
+        measure needs filling in: every contact joined has events). ``measures=True`` adds the
+        event measures, with those of contacts without matching events filled in (a count or
+        sum of 0), for showing them. ``where`` keeps only the contacts it is true for (from
+        :meth:`direct`), before anything else is computed."""
         contacts = self.contacts(where=where)
         if not self._measures:
             return contacts
@@ -706,18 +706,12 @@ class Compiler:
             return contacts.join(agg.select("contact_id", *conds, *keep), on="contact_id",
                                  how="inner", build_side="prefer_right")  # fmt: skip
         # every event condition crosses the join as one bit of a packed integer: each column a
-        # left join fills in costs about as much as the whole join of one column
+        # left join fills in costs about as much as the whole join of one column, and with so
+        # few columns, keeping the contacts' order costs little
         packed = agg.select("contact_id", *self._packed(), *keep)
-        if ordered:
-            # the contacts keep their order; only the narrow join of their ids to the bits is
-            # put back in that order (by row number), then set beside them
-            ids = self._filtered(where).select("contact_id").with_row_index(ROW)
-            bits = ids.join(packed, on="contact_id", how="left", build_side="prefer_right")
-            joined = pl.concat([contacts, bits.sort(ROW).drop(ROW, "contact_id")],
-                               how="horizontal")  # fmt: skip
-        else:
-            joined = contacts.join(packed, on="contact_id", how="left",
-                                   build_side="prefer_right")  # the aggregate is smaller
+        joined = contacts.join(packed, on="contact_id", how="left",
+                               maintain_order="left" if ordered else "none",
+                               build_side="prefer_right")  # the aggregate is smaller
         fills = [pl.col(k).fill_null(v) for k, (v, _) in self._measure_fill.items()] \
             if measures else []  # fmt: skip
         return joined.with_columns(*self._unpacked(), *fills)
@@ -762,14 +756,12 @@ class Compiler:
         return [((words[i // 64] & pl.lit(1 << (i % 64), dtype=pl.UInt64)) != 0).alias(name)
                 for i, (name, _, _) in enumerate(self._cond_specs)]  # fmt: skip
 
-    def _filtered(self, where: pl.Expr | None) -> pl.LazyFrame:
-        contacts = self.data.lazy_contacts()
-        return contacts if where is None else contacts.filter(where)
-
     def contacts(self, *, where: pl.Expr | None = None) -> pl.LazyFrame:
         """The contacts (those ``where`` keeps) with one boolean column per field condition
         compiled so far: :meth:`frame` without the events."""
-        contacts = self._filtered(where)
+        contacts = self.data.lazy_contacts()
+        if where is not None:
+            contacts = contacts.filter(where)
         return contacts.with_columns(self._field_columns()) if self._fields else contacts
 
 
