@@ -305,17 +305,14 @@ STRING_CASES = [c for c in CASES if c["rule"].get("field") in ("country", "city"
                          else [c["rule"]["value"]]))]  # fmt: skip
 
 
-# Equality with an ASCII literal is an is_in over every spelling (the default for short
-# literals) or, with no spellings allowed (as for long literals), an exact test, then a regex on
-# the texts of a possible length: both ways for each case.
-@pytest.fixture(params=[8192, 0], ids=["hashed", "exact+regex"])
+# Equality with ASCII literals is an is_in over every spelling of those that fit in a budget
+# of spellings, and for the others (long literals) an exact test, then a regex on the texts of
+# a possible length (in a list: a regex): each case with every literal hashed, some, and none.
+@pytest.fixture(params=[8192, 8, 0], ids=["hashed", "some hashed", "exact+regex"])
 def spellings(request, monkeypatch):
     from segkit.compile import polars as cp
 
     monkeypatch.setattr(cp, "_SPELLINGS_MAX", request.param)
-    cp._spellings.cache_clear()
-    yield
-    cp._spellings.cache_clear()
 
 
 @pytest.mark.usefixtures("spellings")

@@ -12,7 +12,6 @@ loudly.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import itertools
 import math
 from collections.abc import Callable, Mapping
@@ -166,19 +165,24 @@ def _ascii_regex(values: list[str], *, start: bool = True, end: bool = True) -> 
     return (r"\A" if start else "") + body + (r"\z" if end else "")
 
 
-# Up to this many spellings, equality with a literal is one hashed is_in over all of them.
+# Up to this many spellings in all, equality with literals is one hashed is_in over them.
 _SPELLINGS_MAX = 8192
 
 
-@functools.lru_cache(maxsize=256)
-def _spellings(v: str) -> tuple[str, ...] | None:
-    """Every text whose simple lower-case is ``v`` (a lower-cased ASCII literal), or None when
-    there are more than ``_SPELLINGS_MAX``. The set is finite because each character's
-    preimage is (see ``_ALSO``): "hot" has 8 spellings, "unsubscribed" 6,144."""
-    options = [ch + ch.upper() + _ALSO.get(ch, "") if "a" <= ch <= "z" else ch for ch in v]
-    if math.prod(map(len, options)) > _SPELLINGS_MAX:
-        return None
-    return tuple("".join(p) for p in itertools.product(*options))
+def _spelled(values: list[str]) -> tuple[list[str], list[str]]:
+    """``(spellings, rest)``: every text whose simple lower-case is one of ``values``
+    (lower-cased ASCII literals), for as many of them as fit in ``_SPELLINGS_MAX`` spellings
+    together, and the literals left over. The spellings of a literal are finite because each
+    character's preimage is (see ``_ALSO``): "hot" has 8, "unsubscribed" 6,144."""
+    spellings: list[str] = []
+    rest = []
+    for v in values:
+        options = [ch + ch.upper() + _ALSO.get(ch, "") if "a" <= ch <= "z" else ch for ch in v]
+        if len(spellings) + math.prod(map(len, options)) > _SPELLINGS_MAX:
+            rest.append(v)
+        else:
+            spellings.extend("".join(p) for p in itertools.product(*options))
+    return spellings, rest
 
 
 def _equals_any(col: pl.Expr, values: list[str]) -> pl.Expr:
@@ -186,13 +190,12 @@ def _equals_any(col: pl.Expr, values: list[str]) -> pl.Expr:
     literals), null where the text is null; the same as an anchored :func:`_ascii_regex`.
 
     A regex walks every character of every text that matches (and of many that nearly do),
-    so two cheaper exact tests do the work: a literal with few spellings is one hashed
+    so two cheaper exact tests do the work: literals with few spellings are one hashed
     ``is_in`` over all of them (2-3x cheaper than the regex); a longer one (say
-    "marketing_qualified_lead", 2^16 * 3^5 spellings) is first compared exactly, and only the
+    "marketing_qualified_lead", 2^18 * 3^4 spellings) is first compared exactly, and only the
     texts left whose length in bytes could still spell it go through the regex (İ and the
     Kelvin sign are longer in UTF-8 than the letters they stand for)."""
-    small = [s for v in values if (sp := _spellings(v)) is not None for s in sp]
-    large = [v for v in values if _spellings(v) is None]
+    small, large = _spelled(values)
     terms = []
     if small:
         terms.append(col.is_in(pl.Series(small, dtype=pl.String).implode()))
@@ -276,7 +279,8 @@ _ANCHORS = {"eq": (True, True), "ne": (True, True), "in": (True, True), "not_in"
 
 
 def _string_regex(op: str, values: list[str], col: pl.Expr) -> pl.Expr:
-    """String operators with ASCII literals, as one regex each (see :func:`_ascii_regex`)."""
+    """String operators with ASCII literals: equality as :func:`_equals_any`, the others as one
+    regex each (see :func:`_ascii_regex`)."""
     if op not in _ANCHORS:
         raise _uncovered(op, Kind.STRING)
     start, end = _ANCHORS[op]
@@ -383,10 +387,11 @@ def _list(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
         def has(vs: list[str]) -> pl.Expr:
             # inside a list, only the hashed test pays (the exact-then-regex one is slower
             # there than the regex alone)
-            if all(_spellings(v) is not None for v in vs):
-                hit = _equals_any(pl.element(), vs)
-            else:
+            spellings, rest = _spelled(vs)
+            if rest:
                 hit = pl.element().str.contains(_ascii_regex(vs))
+            else:
+                hit = pl.element().is_in(pl.Series(spellings, dtype=pl.String).implode())
             return col.list.eval(hit).list.any().fill_null(False)
     else:
         lowered = col.list.eval(lower(pl.element()))
@@ -437,8 +442,9 @@ class Compiler:
     _stack: list[str] = field(default_factory=list, init=False)
     _refs: dict[str, pl.Expr] = field(default_factory=dict, init=False)
     _fields: dict[Field, str] = field(default_factory=dict, init=False)
-    # (measure column, op, value) -> the event condition's column; and per condition, its
-    # expression over the measure and its value for a contact without matching events
+    # (measure column, op, repr(value)) -> the event condition's column (the repr keeps 1 and
+    # True apart); and per condition, its expression over the measure and its value for a
+    # contact without matching events
     _conds: dict[tuple[str, str, str], str] = field(default_factory=dict, init=False)
     _cond_specs: list[tuple[str, pl.Expr, bool]] = field(default_factory=list, init=False)
 
