@@ -12,6 +12,7 @@ loudly.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import itertools
 import math
 from collections.abc import Callable, Mapping
@@ -139,7 +140,10 @@ def lower(expr: pl.Expr) -> pl.Expr:
 
 
 def _lower(values: list[str]) -> list[str]:
-    """Lower-case literals with the same function the compiler applies to columns."""
+    """Lower-case literals with the same function the compiler applies to columns (on ASCII
+    text that is Python's ``str.lower``, without a query per literal)."""
+    if all(v.isascii() for v in values):
+        return [v.lower() for v in values]
     return pl.select(lower(pl.lit(pl.Series(values, dtype=pl.String)))).to_series().to_list()
 
 
@@ -169,20 +173,25 @@ def _ascii_regex(values: list[str], *, start: bool = True, end: bool = True) -> 
 _SPELLINGS_MAX = 8192
 
 
-def _spelled(values: list[str]) -> tuple[list[str], list[str]]:
+@functools.lru_cache(maxsize=32)  # compiling a dashboard's segments again: a few MB at most
+def _spelled(values: tuple[str, ...], limit: int) -> tuple[pl.Series | None, tuple[str, ...]]:
     """``(spellings, rest)``: every text whose simple lower-case is one of ``values``
-    (lower-cased ASCII literals), for as many of them as fit in ``_SPELLINGS_MAX`` spellings
-    together, and the literals left over. The spellings of a literal are finite because each
-    character's preimage is (see ``_ALSO``): "hot" has 8, "unsubscribed" 6,144."""
+    (lower-cased ASCII literals), for as many of them as fit in ``limit`` spellings together
+    (None when none do), and the literals left over. The spellings of a literal are finite
+    because each character's preimage is (see ``_ALSO``): "hot" has 8, "unsubscribed" 6,144."""
     spellings: list[str] = []
     rest = []
     for v in values:
         options = [ch + ch.upper() + _ALSO.get(ch, "") if "a" <= ch <= "z" else ch for ch in v]
-        if len(spellings) + math.prod(map(len, options)) > _SPELLINGS_MAX:
+        if len(spellings) + math.prod(map(len, options)) > limit:
             rest.append(v)
         else:
             spellings.extend("".join(p) for p in itertools.product(*options))
-    return spellings, rest
+    return (pl.Series(spellings, dtype=pl.String) if spellings else None), tuple(rest)
+
+
+def _spellings(values: list[str]) -> tuple[pl.Series | None, tuple[str, ...]]:
+    return _spelled(tuple(values), _SPELLINGS_MAX)
 
 
 def _equals_any(col: pl.Expr, values: list[str]) -> pl.Expr:
@@ -195,16 +204,16 @@ def _equals_any(col: pl.Expr, values: list[str]) -> pl.Expr:
     "marketing_qualified_lead", 2^18 * 3^4 spellings) is first compared exactly, and only the
     texts left whose length in bytes could still spell it go through the regex (İ and the
     Kelvin sign are longer in UTF-8 than the letters they stand for)."""
-    small, large = _spelled(values)
+    small, large = _spellings(values)
     terms = []
-    if small:
-        terms.append(col.is_in(pl.Series(small, dtype=pl.String).implode()))
+    if small is not None:
+        terms.append(col.is_in(small.implode()))
     if large:
         exact = col.is_in(pl.Series(large, dtype=pl.String).implode())
         n = col.str.len_bytes()
         possible = pl.any_horizontal(
             n.is_between(len(v), len(v) + v.count("i") + 2 * v.count("k")) for v in large)
-        rest = pl.when(possible & ~exact).then(col).str.contains(_ascii_regex(large))
+        rest = pl.when(possible & ~exact).then(col).str.contains(_ascii_regex(list(large)))
         terms.append(exact | rest.fill_null(False))  # null where the text is
     return terms[0] if len(terms) == 1 else pl.any_horizontal(terms)
 
@@ -387,11 +396,11 @@ def _list(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
         def has(vs: list[str]) -> pl.Expr:
             # inside a list, only the hashed test pays (the exact-then-regex one is slower
             # there than the regex alone)
-            spellings, rest = _spelled(vs)
-            if rest:
+            spellings, rest = _spellings(vs)
+            if rest or spellings is None:
                 hit = pl.element().str.contains(_ascii_regex(vs))
             else:
-                hit = pl.element().is_in(pl.Series(spellings, dtype=pl.String).implode())
+                hit = pl.element().is_in(spellings.implode())
             return col.list.eval(hit).list.any().fill_null(False)
     else:
         lowered = col.list.eval(lower(pl.element()))
