@@ -203,8 +203,7 @@ class Workspace:
         # while the journal says which versions those are
         opening = {(t, None): _delta.open_later(root / t) for t in _DATASET_TABLES}
         journal = J.Journal(root)
-        head, _ = journal.head()
-        ws = cls(root, head, journal)
+        ws = cls(root, journal.newest(), journal)
         ws._opening = opening
         return ws
 
@@ -215,7 +214,7 @@ class Workspace:
 
     def head(self) -> J.Commit:
         """The newest commit (read from disk now)."""
-        return self._journal.head()[0]
+        return self._journal.newest()
 
     def reload(self) -> Workspace:
         """Move this object to the newest version (after a :class:`WorkspaceConflict`)."""

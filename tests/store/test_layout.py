@@ -41,6 +41,39 @@ def test_open_and_dataset(tmp_path: Path, people: pl.DataFrame) -> None:
     assert data.contacts["contact_id"].sort().to_list() == [1, 2, 3, 4]
 
 
+def test_open_reads_the_newest_commit_as_a_scan_of_the_journal_would(
+        filled: Workspace, people: pl.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening reads the newest commit from the journal's newest log entry when that entry
+    is an append (the rule), else by opening the journal as a Delta table: the same answer as
+    a scan of the journal either way, through compactions and the appends after them."""
+    from segkit.store import _journal as J
+
+    def scanned() -> J.Commit:
+        rows = pl.scan_delta(str(filled.path / J.JOURNAL)).sort("version").tail(1).collect()
+        return J.Commit.from_row(rows.row(0, named=True))
+
+    fast: list[bool] = []
+    newest_append = J.Journal._newest_append
+    monkeypatch.setattr(J.Journal, "_newest_append",
+                        lambda self: fast.append(found := newest_append(self)) or found)
+
+    def opened() -> tuple[J.Commit, bool]:  # the newest commit, and whether from the log
+        ws = Workspace.open(filled.path)
+        return ws.head(), fast[0] is not None
+
+    renamed = people.with_columns(pl.lit("Acme").alias("company"))
+    filled.upsert(renamed, message="second")
+    fast.clear()
+    assert opened() == (scanned(), True)
+    DeltaTable(str(filled.path / J.JOURNAL)).optimize.compact()  # one file, many rows
+    fast.clear()
+    assert opened() == (scanned(), False)  # not an append: the journal opened as a table
+    filled.reload().upsert(people, message="third")
+    fast.clear()
+    assert opened() == (scanned(), True)
+    assert scanned().message == "third"
+
+
 def test_create_refuses_existing_and_nonempty(tmp_path: Path) -> None:
     Workspace.create(tmp_path / "a")
     with pytest.raises(WorkspaceError, match="already a segkit workspace"):
