@@ -177,8 +177,9 @@ _SPELLINGS_MAX = 8192
 def _spelled(values: tuple[str, ...], limit: int) -> tuple[pl.Series | None, tuple[str, ...]]:
     """``(spellings, rest)``: every text whose simple lower-case is one of ``values``
     (lower-cased ASCII literals), for as many of them as fit in ``limit`` spellings together
-    (None when none do), and the literals left over. The spellings of a literal are finite
-    because each character's preimage is (see ``_ALSO``): "hot" has 8, "unsubscribed" 6,144."""
+    (None when none do), as the one-element list ``is_in`` takes, and the literals left over.
+    The spellings of a literal are finite because each character's preimage is (see
+    ``_ALSO``): "hot" has 8, "unsubscribed" 6,144."""
     spellings: list[str] = []
     rest = []
     for v in values:
@@ -187,7 +188,8 @@ def _spelled(values: tuple[str, ...], limit: int) -> tuple[pl.Series | None, tup
             rest.append(v)
         else:
             spellings.extend("".join(p) for p in itertools.product(*options))
-    return (pl.Series(spellings, dtype=pl.String) if spellings else None), tuple(rest)
+    found = pl.Series(spellings, dtype=pl.String).implode() if spellings else None
+    return found, tuple(rest)
 
 
 def _spellings(values: list[str]) -> tuple[pl.Series | None, tuple[str, ...]]:
@@ -207,7 +209,7 @@ def _equals_any(col: pl.Expr, values: list[str]) -> pl.Expr:
     small, large = _spellings(values)
     terms = []
     if small is not None:
-        terms.append(col.is_in(small.implode()))
+        terms.append(col.is_in(small))
     if large:
         exact = col.is_in(pl.Series(large, dtype=pl.String).implode())
         n = col.str.len_bytes()
@@ -400,7 +402,7 @@ def _list(op: str, value: Any, col: pl.Expr, as_of: _dt.datetime) -> pl.Expr:
             if rest or spellings is None:
                 hit = pl.element().str.contains(_ascii_regex(vs))
             else:
-                hit = pl.element().is_in(spellings.implode())
+                hit = pl.element().is_in(spellings)
             return col.list.eval(hit).list.any().fill_null(False)
     else:
         lowered = col.list.eval(lower(pl.element()))
