@@ -285,10 +285,7 @@ class ConditionEditor(_Row):
 
     def _set_value(self, value: Any = None) -> None:
         values = self.builder.schema.common_values("contacts", self.field.value)
-        try:
-            self._value = ValueInput(self.kind, self.op.value, values, self.changed, value)
-        except (TypeError, ValueError, traitlets.TraitError):  # a value the input cannot show
-            self._value = ValueInput(self.kind, self.op.value, values, self.changed)
+        self._value = _value_input(self.kind, self.op.value, values, self.changed, value)
         self.value_box.children = [self._value]
 
     def _on_field(self, _: Any) -> None:
@@ -300,11 +297,7 @@ class ConditionEditor(_Row):
         self.changed()
 
     def _on_op(self, _: Any) -> None:
-        if self._value is not None and self._value.fits(self.kind, self.op.value):
-            self._value.op = self.op.value  # same kind of box: keep it, and what was typed
-        else:
-            old = self._value.get() if self._value else None
-            self._set_value(_carry(old, self.op.value))
+        _reuse(self._value, self.kind, self.op.value, self._set_value)
         self.changed()
 
     def set_value(self, value: Any) -> None:
@@ -416,9 +409,14 @@ class EventEditor(_Row):
         prop = self.where_field.value
         if prop:
             kind = self.builder.schema.event_kinds[prop]
-            values = self.builder.schema.common_values("events", prop)
-            self._where_input = ValueInput(kind, self.where_op.value, values, self.changed)
-            self.where_value.children = [self._where_input]
+
+            def fresh(value: Any) -> None:
+                values = self.builder.schema.common_values("events", prop)
+                self._where_input = _value_input(kind, self.where_op.value, values,
+                                                 self.changed, value)  # fmt: skip
+                self.where_value.children = [self._where_input]
+
+            _reuse(self._where_input, kind, self.where_op.value, fresh)
         self.changed()
 
     # comparison
@@ -445,10 +443,7 @@ class EventEditor(_Row):
     def _on_cmp(self) -> None:
         kind = self._measure_kind()
         old = _carry(self._cmp_input.get() if self._cmp_input else None, self.cmp.value)
-        try:
-            self._cmp_input = ValueInput(kind, self.cmp.value, None, self.changed, old)
-        except (TypeError, ValueError, traitlets.TraitError):
-            self._cmp_input = ValueInput(kind, self.cmp.value, None, self.changed)
+        self._cmp_input = _value_input(kind, self.cmp.value, None, self.changed, old)
         self.cmp_value.children = [self._cmp_input]
         self.changed()
 
@@ -499,6 +494,24 @@ class EventEditor(_Row):
             if op not in ("is_empty", "is_not_empty"):
                 out["value"] = value
         return out
+
+
+def _value_input(kind: Kind, op: str, values: Any, on_change: Callable[[], None],
+                 value: Any = None) -> ValueInput:  # fmt: skip
+    """A value box showing ``value``, or an empty one when it cannot show it."""
+    try:
+        return ValueInput(kind, op, values, on_change, value)
+    except (TypeError, ValueError, traitlets.TraitError):
+        return ValueInput(kind, op, values, on_change)
+
+
+def _reuse(box: ValueInput | None, kind: Kind, op: str, fresh: Callable[[Any], None]) -> None:
+    """After an operator change: the same box when it fits the new operator (keeping what was
+    typed), else ``fresh(value carried over)``, which builds and shows a new one."""
+    if box is not None and box.fits(kind, op):
+        box.op = op
+    else:
+        fresh(_carry(box.get() if box is not None else None, op))
 
 
 def _carry(old: Any, new_op: str) -> Any:

@@ -192,3 +192,19 @@ def test_changing_to_a_like_operator_keeps_the_box_and_its_value(builder):
                                                                "value": 30}
     row.op.value = "between"
     assert row._value is not box  # two boxes now
+
+
+def test_changing_the_where_operator_keeps_what_was_typed(builder):
+    _click(builder.root.add_event_button)
+    ev = builder.root.rows[0]
+    ev.where_field.value = "page"
+    ev._where_input.set("pricing")
+    ev.where_op.value = "contains"  # another kind of box (free text): the value carried over
+    assert builder.value["all"][0]["where"] == {"field": "page", "op": "contains",
+                                                "value": "pricing"}
+    box = ev._where_input
+    ev.where_op.value = "starts_with"  # the same kind of box: kept, with its text
+    assert ev._where_input is box
+    assert builder.value["all"][0]["where"]["value"] == "pricing"
+    ev.where_op.value = "in"  # a list: a new box, starting afresh
+    assert ev._where_input is not box and ev._where_input.get() in (None, [])
