@@ -112,6 +112,27 @@ class Schema:
 # -- value inputs -------------------------------------------------------------------------------
 
 
+def _shape(kind: Kind, op: str, listed: bool) -> tuple[type[w.Widget], int] | None:
+    """The inputs a value of ``kind`` takes for ``op``: (widget class, how many), or None for
+    no value. ``listed``: the column's common values are known (a box suggests them)."""
+    if op in ("is_empty", "is_not_empty"):
+        return None
+    if op in ("within_last_days", "not_within_last_days"):
+        return w.BoundedIntText, 1
+    if kind == Kind.LIST or op in ("in", "not_in"):
+        return w.TagsInput, 1
+    if kind == Kind.BOOL:
+        return w.Dropdown, 1
+    n = 2 if op == "between" else 1
+    if kind in (Kind.DATE, Kind.DATETIME):
+        return w.DatePicker, n
+    if kind in (Kind.INT, Kind.FLOAT):
+        return w.Text, n
+    if listed and op in ("eq", "ne"):
+        return w.Combobox, 1
+    return w.Text, 1
+
+
 class ValueInput(w.HBox):
     """The value of one comparison, shaped by the column's kind and the operator."""
 
@@ -129,42 +150,44 @@ class ValueInput(w.HBox):
 
     def _make(self, values: list[tuple[str, int]] | None) -> list[w.Widget]:
         op, kind = self.op, self.kind
-        if op in ("is_empty", "is_not_empty"):
+        shape = _shape(kind, op, bool(values))
+        if shape is None:
             return []
-        if op in ("within_last_days", "not_within_last_days"):
+        cls, n = shape
+        opts = [(f"{v} ({c:,})", v) for v, c in values] if values else None
+        if cls is w.BoundedIntText:
             return [w.BoundedIntText(value=30, min=0, max=100_000, description="days",
                                      layout=w.Layout(width="9em"))]  # fmt: skip
-        opts = [(f"{v} ({n:,})", v) for v, n in values] if values else None
-        if kind == Kind.LIST or op in ("in", "not_in"):
+        if cls is w.TagsInput:
             if opts and kind in (Kind.STRING, Kind.LIST):
                 return [w.TagsInput(value=[], allowed_tags=[v for _, v in opts],
                                     allow_duplicates=False, placeholder="pick values")]  # fmt: skip
             return [w.TagsInput(value=[], allow_duplicates=False, placeholder="type and Enter")]
-        if kind == Kind.BOOL:
+        if cls is w.Dropdown:
             return [w.Dropdown(options=[("true", True), ("false", False)], value=True,
                                layout=w.Layout(width="7em"))]  # fmt: skip
-        if kind in (Kind.DATE, Kind.DATETIME):
-            n = 2 if op == "between" else 1
+        if cls is w.DatePicker:
             return [w.DatePicker(layout=w.Layout(width="11em")) for _ in range(n)]
+        if cls is w.Combobox:
+            return [w.Combobox(options=[v for _, v in opts or []], placeholder="value",
+                               ensure_option=False)]  # fmt: skip
         if kind in (Kind.INT, Kind.FLOAT):
             # text boxes, so "not filled in yet" is visible (an IntText would say 0)
-            n = 2 if op == "between" else 1
             words = "whole number" if kind == Kind.INT else "number"
             return [w.Text(placeholder=words, layout=w.Layout(width="8em")) for _ in range(n)]
-        if opts and op in ("eq", "ne"):
-            return [w.Combobox(options=[v for _, v in opts], placeholder="value",
-                               ensure_option=False)]  # fmt: skip
         return [w.Text(placeholder="text")]
 
     def fits(self, kind: Kind, op: str) -> bool:
-        """Whether this box can stand for ``op`` too (same kind of input, same count)."""
+        """Whether this box can stand for ``op`` too: the same kind and number of inputs, and
+        not a list of picks or a box of suggested values (those depend on the operator)."""
         if kind != self.kind:
             return False
-        probe = ValueInput(kind, op, None, lambda: None)
-        same = [type(i) for i in probe._inputs] == [type(i) for i in self._inputs] and \
-            not isinstance(next(iter(self._inputs), None), w.TagsInput | w.Combobox)  # fmt: skip
-        _detach(probe)
-        return same
+        shape = _shape(kind, op, False)
+        types = [type(i) for i in self._inputs]
+        if shape is None:
+            return not types
+        cls, n = shape
+        return types == [cls] * n and cls not in (w.TagsInput, w.Combobox)
 
     def get(self) -> Any:
         op, kind, ins = self.op, self.kind, self._inputs
