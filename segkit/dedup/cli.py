@@ -114,13 +114,7 @@ def run(args: argparse.Namespace) -> int:
         elif result.merge is None:
             print("nothing to merge")
         else:
-            m = result.merge
-            print(f"merged {m.n_merged:,} contact(s) into {m.n_clusters:,} "
-                  f"({m.events_moved:,} events moved) as workspace version {m.version}")
-            if m.held_back.height:
-                print(f"held back {m.held_back['cluster_id'].n_unique():,} cluster(s) with a pair "
-                      "decided 'not a duplicate'")  # fmt: skip
-            print(f"merge id {m.merge_id} (undo: ws.unmerge({m.merge_id}))")
+            print(result.merge)  # what was merged, held back, and how to undo it
         print(f"{result.review.height:,} pair(s) wait for review (sk.DuplicateReviewer)")
     return 0
 

@@ -391,7 +391,8 @@ def test_cli_dedup_workspace_apply(synthetic_ws: Workspace, tmp_path: Path,
     text = capsys.readouterr().out
     ws.reload()
     assert ws.version == version + 1 and ws.history()["operation"][0] == "merge"
-    assert f"merge id {ws.version}" in text and "wait for review" in text
+    assert f"merge {ws.version} (version {ws.version}): " in text and "wait for review" in text
+    assert f"undo with ws.unmerge({ws.version})" in text
     assert dedup_main([str(tmp_path), "--apply"]) == 2  # not a workspace
     assert "--apply merges contacts in a segkit workspace" in capsys.readouterr().err
 
