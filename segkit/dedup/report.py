@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from segkit import _html
 from segkit.dedup.blocking import PassStats
 from segkit.dedup.model import FellegiSunter
 from segkit.dedup.settings import DedupSettings
@@ -156,20 +157,13 @@ class DuplicateReport:
         return str(self.summary())
 
     def _repr_html_(self) -> str:
-        import html
 
         s = self.summary()
         cols = [c for c in ("contact_id_a", "contact_id_b", "score", "decision", "reason")
                 if c in self._pairs.columns]  # fmt: skip
-        top = self._pairs.select(cols).head(10).with_columns(pl.col("score").round(4))
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-            for row in top.iter_rows()
-        )
+        top = self._pairs.select(cols).with_columns(pl.col("score").round(4))
         return (
             f"<div><b>Duplicate report</b>: {s.contacts:,} contacts, {s.clusters:,} clusters "
             f"holding {s.duplicates:,} duplicates, {s.review_pairs:,} pairs to review "
-            f"({s.seconds:.1f}s)<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
-            "</table></div>"
+            f"({s.seconds:.1f}s){_html.table(top, limit=10)}</div>"
         )

@@ -8,16 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-
-def _table_html(df: pl.DataFrame, limit: int = 10) -> str:
-    head = df.head(limit)
-    cols = "".join(f"<th>{html.escape(c)}</th>" for c in head.columns)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in r) + "</tr>"
-        for r in head.iter_rows()
-    )
-    more = f"<p><small>... {df.height - limit:,} more</small></p>" if df.height > limit else ""
-    return f"<table><thead><tr>{cols}</tr></thead><tbody>{rows}</tbody></table>{more}"
+from segkit import _html
 
 
 @dataclass
@@ -88,7 +79,7 @@ class ImportReport:
             out.append(f"<p>&#9888; {html.escape(w)}</p>")
         if self.n_rejected:
             out.append(f"<p>Rejected rows (kept in <code>{html.escape(str(self.rejects_path))}"
-                       "</code>):</p>" + _table_html(self.rejected))  # fmt: skip
+                       "</code>):</p>" + _html.table(self.rejected, limit=10))  # fmt: skip
         return "".join(out) + "</div>"
 
 
@@ -142,5 +133,6 @@ class SegmentChanges:
         return (f"<div><b>{html.escape(self.segment)}</b>: {self.entered.height:,} entered, "
                 f"{self.left.height:,} left (snapshot {self.after} vs "
                 f"{self.before if self.before is not None else 'none'})"
-                f"<p>Entered</p>{_table_html(self.entered)}<p>Left</p>{_table_html(self.left)}"
+                f"<p>Entered</p>{_html.table(self.entered, limit=10)}"
+                f"<p>Left</p>{_html.table(self.left, limit=10)}"
                 "</div>")  # fmt: skip

@@ -15,7 +15,7 @@ import altair as alt
 import ipywidgets as w
 import polars as pl
 
-from segkit import analysis, charts, library
+from segkit import _html, analysis, charts, library
 from segkit.data.dataset import Dataset
 from segkit.engine import evaluate_many
 from segkit.errors import SegkitError
@@ -200,7 +200,7 @@ class SegmentExplorer(w.VBox):
             shown = mask_pii(shown)
         note = "" if self.show_pii else " · personal data masked"
         head = f"<p><b>{rows.height:,}</b> members{note}; showing {shown.height}</p>"
-        return head + _table_html(shown)
+        return head + _html.table(shown, attrs=_html.STYLED)
 
     def _members_csv(self) -> bytes:
         from segkit.store.export import platform_frame
@@ -229,17 +229,3 @@ class SegmentExplorer(w.VBox):
             self.picker.value = ""
         self.status.value = f"<span style='color:#1a7f37'>saved “{html.escape(seg.name)}”</span>"
         self._on_edit()
-
-
-def _table_html(frame: pl.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in frame.columns)
-    body = []
-    for row in frame.iter_rows():  # at most a page of rows, for display only
-        cells = "".join(
-            f"<td>{html.escape(', '.join(v) if isinstance(v, list) else '' if v is None else str(v))}"
-            "</td>"
-            for v in row
-        )
-        body.append(f"<tr>{cells}</tr>")
-    return ("<table class='segkit-table' style='border-collapse:collapse;font-size:90%'>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")  # fmt: skip

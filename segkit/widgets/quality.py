@@ -13,9 +13,9 @@ from typing import Any
 import ipywidgets as w
 import polars as pl
 
-from segkit import analysis, charts, quality
+from segkit import _html, analysis, charts, quality
 from segkit.privacy import mask_pii
-from segkit.widgets.explorer import _offline_chart, _table_html
+from segkit.widgets.explorer import _offline_chart
 
 TABS = ("Duplicates", "Fields", "Rejected rows", "Freshness")
 
@@ -63,18 +63,19 @@ class DataQualityPanel(w.VBox):
         elif name == "Fields":
             table = quality.field_quality(self.data, as_of=self.as_of)
             page.children = [_offline_chart(charts.field_quality(table)),
-                             w.HTML(_table_html(_rounded(table)))]  # fmt: skip
+                             w.HTML(_html.table(_rounded(table), attrs=_html.STYLED))]  # fmt: skip
         elif name == "Rejected rows":
             rejects = quality.recent_rejects(self.workspace)
             shown = rejects if self.show_pii else mask_pii(rejects)
             note = "no rejected rows in recent imports" if rejects.is_empty() else \
                 f"{rejects.height:,} rejected row(s), newest import first"  # fmt: skip
-            page.children = [w.HTML(f"<p>{note}</p>"), w.HTML(_table_html(shown.head(200)))]
+            page.children = [w.HTML(f"<p>{note}</p>"),
+                             w.HTML(_html.table(shown.head(200), attrs=_html.STYLED))]
         else:
             fresh = quality.event_freshness(self.data, as_of=self.as_of)
             act = analysis.activity(None, self.data, as_of=self.as_of, freq="1w",
                                     within_days=182)  # fmt: skip
-            page.children = [w.HTML(_table_html(_rounded(fresh))),
+            page.children = [w.HTML(_html.table(_rounded(fresh), attrs=_html.STYLED)),
                              _offline_chart(charts.activity(act, metric="count"))]  # fmt: skip
 
     def _duplicates(self) -> list[w.Widget]:
@@ -92,7 +93,7 @@ class DataQualityPanel(w.VBox):
         head.add_class("segkit-duplicates-summary")
         cols = [c for c in ("contact_id_a", "contact_id_b", "score", "decision", "reason")
                 if c in pairs.columns]  # fmt: skip
-        table = w.HTML(_table_html(_rounded(pairs.select(cols).head(50))))
+        table = w.HTML(_html.table(_rounded(pairs.select(cols).head(50)), attrs=_html.STYLED))
         out: list[w.Widget] = [head, table]
         if self.allow_edit:
             try:
