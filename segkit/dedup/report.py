@@ -157,7 +157,6 @@ class DuplicateReport:
         return str(self.summary())
 
     def _repr_html_(self) -> str:
-
         s = self.summary()
         cols = [c for c in ("contact_id_a", "contact_id_b", "score", "decision", "reason")
                 if c in self._pairs.columns]  # fmt: skip
