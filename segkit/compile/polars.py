@@ -750,28 +750,30 @@ class Compiler:
                 for name, m, p in self._measure_specs]  # fmt: skip
         return matched.group_by("contact_id").agg(aggs)
 
+    def _words(self) -> list[tuple[str, list[tuple[str, pl.Expr, bool]]]]:
+        """The event conditions 64 to a packed UInt64 column: (its name, its conditions, the
+        j-th being bit j)."""
+        specs = self._cond_specs
+        return [(f"{BITS_PREFIX}{start // 64}", specs[start:start + 64])
+                for start in range(0, len(specs), 64)]  # fmt: skip
+
     def _packed(self) -> list[pl.Expr]:
         """The event conditions, computed on the aggregate, as bits of UInt64 columns."""
-        out = []
-        for start in range(0, len(self._cond_specs), 64):
-            chunk = self._cond_specs[start:start + 64]
-            bits = [expr.cast(pl.UInt64) * pl.lit(1 << j, dtype=pl.UInt64)
-                    for j, (_, expr, _) in enumerate(chunk)]  # fmt: skip
-            out.append(pl.sum_horizontal(bits).alias(f"{BITS_PREFIX}{start // 64}"))
-        return out
+        return [pl.sum_horizontal(expr.cast(pl.UInt64) * pl.lit(1 << j, dtype=pl.UInt64)
+                                  for j, (_, expr, _) in enumerate(chunk)).alias(word)
+                for word, chunk in self._words()]  # fmt: skip
 
     def _unpacked(self) -> list[pl.Expr]:
         """The event condition columns from the packed bits. A contact without matching events
         has no bits (null): it gets the bits of the values such a contact has, one fill per
         packed column."""
-        words: list[pl.Expr] = []
-        for start in range(0, len(self._cond_specs), 64):
-            chunk = self._cond_specs[start:start + 64]
+        out = []
+        for word, chunk in self._words():
             without = sum(1 << j for j, (_, _, w) in enumerate(chunk) if w)
-            words.append(pl.col(f"{BITS_PREFIX}{start // 64}")
-                         .fill_null(pl.lit(without, dtype=pl.UInt64)))  # fmt: skip
-        return [((words[i // 64] & pl.lit(1 << (i % 64), dtype=pl.UInt64)) != 0).alias(name)
-                for i, (name, _, _) in enumerate(self._cond_specs)]  # fmt: skip
+            bits = pl.col(word).fill_null(pl.lit(without, dtype=pl.UInt64))
+            out += [((bits & pl.lit(1 << j, dtype=pl.UInt64)) != 0).alias(name)
+                    for j, (name, _, _) in enumerate(chunk)]  # fmt: skip
+        return out
 
     def contacts(self, *, where: pl.Expr | None = None) -> pl.LazyFrame:
         """The contacts (those ``where`` keeps) with one boolean column per field condition
